@@ -1,0 +1,145 @@
+/*
+ * addr.c: getaddrinfo/getnameinfo behind the options' hints, ports and
+ * services, IPv6 brackets, Unix paths and "@abstract" names, addresses
+ * as text.  It returns codes; the caller decides what to say.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+
+long
+addr_port_number(const char *word, const char *proto)
+{
+	struct servent	*se;
+	const char	*p;
+	long		 v = 0;
+
+	if (*word == '\0')
+		return ADDR_PORT_UNKNOWN;
+	for (p = word; isdigit((unsigned char)*p); p++)
+		if (v <= 65535)
+			v = v * 10 + (*p - '0');
+	if (*p == '\0')
+		return v > 65535 ? 65536 : v;
+	if ((se = getservbyname(word, proto)) == NULL)
+		return ADDR_PORT_UNKNOWN;
+	return ntohs((unsigned short)se->s_port);
+}
+
+int
+addr_resolve(const struct options *opt, const char *host, const char *port,
+    int passive, struct addrinfo **res)
+{
+	struct addrinfo	 hints;
+	char		 name[NI_MAXHOST];
+	size_t		 len;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = opt->family;
+	/* getaddrinfo knows only stream and datagram; DCCP resolves as TCP. */
+	hints.ai_socktype = opt->socktype == SOCK_DGRAM ? SOCK_DGRAM :
+	    SOCK_STREAM;
+	hints.ai_flags = passive ? AI_PASSIVE : 0;
+	if (opt->nodns)
+		hints.ai_flags |= AI_NUMERICHOST;
+	if (host != NULL && host[0] == '[' &&
+	    (len = strlen(host)) > 2 && host[len - 1] == ']' &&
+	    len - 2 < sizeof(name)) {
+		memcpy(name, host + 1, len - 2);
+		name[len - 2] = '\0';
+		host = name;
+		hints.ai_flags |= AI_NUMERICHOST;
+	}
+	return getaddrinfo(host, port, &hints, res);
+}
+
+void
+addr_text(const struct sockaddr *sa, socklen_t len, char *host, char *port)
+{
+	struct sockaddr_in		 sin;
+	const struct sockaddr_in6	*sin6;
+	const struct sockaddr_un	*sun;
+	size_t				 plen;
+
+	host[0] = '\0';
+	port[0] = '\0';
+	if (sa->sa_family == AF_UNIX) {
+		sun = (const struct sockaddr_un *)(const void *)sa;
+		plen = len > offsetof(struct sockaddr_un, sun_path) ?
+		    len - offsetof(struct sockaddr_un, sun_path) : 0;
+		if (plen == 0) {
+			(void)snprintf(host, ADDR_HOSTLEN, "(unnamed)");
+		} else if (sun->sun_path[0] == '\0') {
+			(void)snprintf(host, ADDR_HOSTLEN, "@%.*s",
+			    (int)(plen - 1), sun->sun_path + 1);
+		} else {
+			(void)snprintf(host, ADDR_HOSTLEN, "%.*s",
+			    (int)strnlen(sun->sun_path, plen), sun->sun_path);
+		}
+		return;
+	}
+	if (sa->sa_family == AF_INET6) {
+		sin6 = (const struct sockaddr_in6 *)(const void *)sa;
+		if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+			memset(&sin, 0, sizeof(sin));
+			sin.sin_family = AF_INET;
+			sin.sin_port = sin6->sin6_port;
+			memcpy(&sin.sin_addr, &sin6->sin6_addr.s6_addr[12], 4);
+			sa = (const struct sockaddr *)&sin;
+			len = sizeof(sin);
+		}
+	}
+	if (getnameinfo(sa, len, host, ADDR_HOSTLEN, port, ADDR_PORTLEN,
+	    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+		(void)snprintf(host, ADDR_HOSTLEN, "?");
+		(void)snprintf(port, ADDR_PORTLEN, "?");
+	}
+}
+
+void
+addr_service(const char *proto, int port, char *buf, size_t len)
+{
+	struct servent	*se;
+
+	se = getservbyport(htons((unsigned short)port), proto);
+	(void)snprintf(buf, len, "%s", se != NULL ? se->s_name : "*");
+}
+
+int
+addr_unix(const char *path, struct sockaddr_un *sun, socklen_t *len)
+{
+	size_t	plen = strlen(path);
+
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	if (path[0] == '@') {
+		/* Abstract: a leading NUL, then the name, no terminator. */
+		if (plen > sizeof(sun->sun_path)) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		memcpy(sun->sun_path + 1, path + 1, plen - 1);
+		*len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
+		    plen);
+		return 0;
+	}
+	if (plen >= sizeof(sun->sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(sun->sun_path, path, plen + 1);
+	*len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + plen + 1);
+	return 0;
+}

@@ -1,0 +1,54 @@
+/*
+ * addr.h: names to addresses and back: getaddrinfo(3) with hints taken
+ * from the options, ports and service names, Unix paths and abstract
+ * names, and addresses as text.  Never creates a socket.
+ */
+#ifndef SOCKCAT_ADDR_H
+#define SOCKCAT_ADDR_H
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <netdb.h>
+#include <stddef.h>
+
+#include "options.h"
+
+#define ADDR_PORT_UNKNOWN	(-1L)
+
+/* Text sizes for addr_text(). */
+#define ADDR_HOSTLEN	NI_MAXHOST
+#define ADDR_PORTLEN	NI_MAXSERV
+
+/*
+ * The port number a word names: a decimal number (returned even when out
+ * of range, capped at 65536), or a service known for proto ("tcp",
+ * "udp"); ADDR_PORT_UNKNOWN otherwise.
+ */
+long	addr_port_number(const char *, const char *);
+
+/*
+ * Resolve host (NULL: the wildcard or loopback, as passive says) and port
+ * with hints from -4/-6/-u/-n.  "[::1]" loses its brackets.  Returns 0, or
+ * a getaddrinfo(3) error code for gai_strerror(); free *res with
+ * freeaddrinfo(3).
+ */
+int	addr_resolve(const struct options *, const char *, const char *,
+	    int, struct addrinfo **);
+
+/*
+ * Numeric host and port of an address into host[ADDR_HOSTLEN] and
+ * port[ADDR_PORTLEN]; IPv4-mapped IPv6 addresses read as plain IPv4,
+ * Unix addresses as their path ("@name" for abstract ones).
+ */
+void	addr_text(const struct sockaddr *, socklen_t, char *, char *);
+
+/* The service name for a port ("http"), or "*" when there is none. */
+void	addr_service(const char *, int, char *, size_t);
+
+/*
+ * Fill a Unix-domain address from a path ("@name": Linux abstract).
+ * Returns -1 with errno ENAMETOOLONG if it does not fit.
+ */
+int	addr_unix(const char *, struct sockaddr_un *, socklen_t *);
+
+#endif

@@ -1,0 +1,126 @@
+/*
+ * buf.c: the fixed byte queue the pump and the broker move data through,
+ * with -C's LF to CRLF rewrite applied as bytes come in.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "util.h"
+
+void
+buf_init(struct buf *b, size_t cap)
+{
+	b->data = xmalloc(cap);
+	b->cap = cap;
+	b->off = 0;
+	b->len = 0;
+	b->last_cr = false;
+}
+
+void
+buf_free(struct buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->cap = b->off = b->len = 0;
+}
+
+size_t
+buf_room(struct buf *b)
+{
+	if (b->len == 0)
+		b->off = 0;
+	else if (b->off > 0 && b->cap - b->off - b->len < b->cap / 2) {
+		memmove(b->data, b->data + b->off, b->len);
+		b->off = 0;
+	}
+	return b->cap - b->off - b->len;
+}
+
+/* Rewrite n fresh bytes at p in place, LF to CRLF; returns the new length. */
+static size_t
+crlf_expand(struct buf *b, char *p, size_t n)
+{
+	size_t	i, lfs = 0, out;
+	bool	cr = b->last_cr;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] == '\n' && !cr)
+			lfs++;
+		cr = p[i] == '\r';
+	}
+	out = n + lfs;
+	/* Walk backwards so each byte moves at most once. */
+	for (i = n; lfs > 0 && i-- > 0;) {
+		bool	prev_cr = i > 0 ? p[i - 1] == '\r' : b->last_cr;
+
+		p[i + lfs] = p[i];
+		if (p[i] == '\n' && !prev_cr) {
+			lfs--;
+			p[i + lfs] = '\r';
+		}
+	}
+	b->last_cr = cr;
+	return out;
+}
+
+ssize_t
+buf_fill(struct buf *b, int fd, size_t max, bool crlf, size_t *queued)
+{
+	size_t	room = buf_room(b);
+	char	*tail;
+	ssize_t	n;
+
+	if (crlf)
+		room /= 2;
+	if (max > 0 && max < room)
+		room = max;
+	if (room == 0) {
+		errno = ENOBUFS;
+		return -1;
+	}
+	tail = b->data + b->off + b->len;
+	n = read(fd, tail, room);
+	if (n <= 0)
+		return n;
+	b->len += crlf ? crlf_expand(b, tail, (size_t)n) : (size_t)n;
+	if (queued != NULL)
+		*queued = crlf ? (size_t)(b->data + b->off + b->len - tail) :
+		    (size_t)n;
+	return n;
+}
+
+void
+buf_append(struct buf *b, const void *p, size_t len)
+{
+	memcpy(b->data + b->off + b->len, p, len);
+	b->len += len;
+}
+
+ssize_t
+buf_drain(struct buf *b, int fd, size_t max)
+{
+	size_t	len = b->len;
+	ssize_t	n;
+
+	if (max > 0 && max < len)
+		len = max;
+	n = write(fd, b->data + b->off, len);
+	if (n > 0)
+		buf_consume(b, (size_t)n);
+	return n;
+}
+
+void
+buf_consume(struct buf *b, size_t n)
+{
+	b->off += n;
+	b->len -= n;
+	if (b->len == 0)
+		b->off = 0;
+}

@@ -1,0 +1,50 @@
+/*
+ * buf.h: a fixed byte queue between a source and a sink descriptor.
+ * It knows its bytes and nothing else: no sockets, no select().
+ */
+#ifndef SOCKCAT_BUF_H
+#define SOCKCAT_BUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct buf {
+	char	*data;
+	size_t	 cap;
+	size_t	 off;		/* first queued byte */
+	size_t	 len;		/* queued bytes */
+	bool	 last_cr;	/* -C: the last byte queued was a CR */
+};
+
+/* Allocate cap bytes; buf_free() releases them. */
+void	buf_init(struct buf *, size_t);
+void	buf_free(struct buf *);
+
+/* Free space at the tail, after moving the queued bytes to the front. */
+size_t	buf_room(struct buf *);
+
+/*
+ * One read(2) from fd into the tail (at most max bytes, 0: all the room).
+ * With crlf, each LF not already after a CR becomes CRLF, so at most half
+ * the room is read.  Returns what read(2) returned; the bytes queued may
+ * be more than that under crlf.  *queued (if not NULL) gets the count.
+ */
+ssize_t	buf_fill(struct buf *, int, size_t, bool, size_t *);
+
+/* Queue a copy of len bytes; the caller has checked buf_room(). */
+void	buf_append(struct buf *, const void *, size_t);
+
+/* One write(2) of at most max queued bytes; returns what write returned. */
+ssize_t	buf_drain(struct buf *, int, size_t);
+
+/* Drop n bytes from the head. */
+void	buf_consume(struct buf *, size_t);
+
+static inline const char *
+buf_head(const struct buf *b)
+{
+	return b->data + b->off;
+}
+
+#endif

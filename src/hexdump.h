@@ -1,0 +1,32 @@
+/*
+ * hexdump.h: the -o FILE hex dump and the --output FILE raw copy, the
+ * taps the pump writes every byte it moves through.
+ */
+#ifndef SOCKCAT_HEXDUMP_H
+#define SOCKCAT_HEXDUMP_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct tap {
+	FILE			*hex;		/* -o, or NULL */
+	FILE			*raw;		/* --output, or NULL */
+	unsigned long long	 sent_off;	/* bytes dumped per direction */
+	unsigned long long	 recv_off;
+};
+
+#define TAP_SENT	'>'
+#define TAP_RECV	'<'
+
+/*
+ * Open the files named by -o and --output (either may be NULL).  Returns
+ * 0, or -1 with errno set and *bad naming the file that failed.
+ */
+int	tap_open(struct tap *, const char *, const char *, const char **);
+
+/* Record len bytes moving in direction dir (TAP_SENT or TAP_RECV). */
+void	tap_record(struct tap *, int, const void *, size_t);
+
+void	tap_close(struct tap *);
+
+#endif

@@ -1,0 +1,536 @@
+/*
+ * options.c: the getopt_long table, strict number, port and time parsing,
+ * conflict checks, --help and --version.  The only file that exits 2;
+ * it never opens a socket or asks DNS (service names come from addr.c).
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "options.h"
+#include "util.h"
+
+#define HELP_HINT	"Try 'sockcat --help'"
+
+/* Long-only options get values above the char range. */
+enum {
+	OPT_FORK = 256,
+	OPT_BROKER,
+	OPT_CHAT,
+	OPT_MAX_CONNS,
+	OPT_ALLOW,
+	OPT_DENY,
+	OPT_IDLE_TIMEOUT,
+	OPT_SEND_ONLY,
+	OPT_RECV_ONLY,
+	OPT_OUTPUT,
+	OPT_RETRY
+};
+
+static const char short_opts[] =
+    ":46bCc:Dde:FhI:i:klM:m:NnO:o:P:p:q:rSs:T:tUuVvW:w:X:x:Zz";
+
+static const struct option long_opts[] = {
+	{ "ipv4",		no_argument,		NULL, '4' },
+	{ "ipv6",		no_argument,		NULL, '6' },
+	{ "udp",		no_argument,		NULL, 'u' },
+	{ "unixsock",		no_argument,		NULL, 'U' },
+	{ "listen",		no_argument,		NULL, 'l' },
+	{ "keep-open",		no_argument,		NULL, 'k' },
+	{ "fork",		no_argument,		NULL, OPT_FORK },
+	{ "exec",		required_argument,	NULL, 'e' },
+	{ "sh-exec",		required_argument,	NULL, 'c' },
+	{ "broker",		no_argument,		NULL, OPT_BROKER },
+	{ "chat",		no_argument,		NULL, OPT_CHAT },
+	{ "max-conns",		required_argument,	NULL, OPT_MAX_CONNS },
+	{ "allow",		required_argument,	NULL, OPT_ALLOW },
+	{ "deny",		required_argument,	NULL, OPT_DENY },
+	{ "source-port",	required_argument,	NULL, 'p' },
+	{ "source",		required_argument,	NULL, 's' },
+	{ "nodns",		no_argument,		NULL, 'n' },
+	{ "verbose",		no_argument,		NULL, 'v' },
+	{ "wait",		required_argument,	NULL, 'w' },
+	{ "idle-timeout",	required_argument,	NULL, OPT_IDLE_TIMEOUT },
+	{ "interval",		required_argument,	NULL, 'i' },
+	{ "quit-after-eof",	required_argument,	NULL, 'q' },
+	{ "shutdown-on-eof",	no_argument,		NULL, 'N' },
+	{ "no-stdin",		no_argument,		NULL, 'd' },
+	{ "send-only",		no_argument,		NULL, OPT_SEND_ONLY },
+	{ "recv-only",		no_argument,		NULL, OPT_RECV_ONLY },
+	{ "zero-io",		no_argument,		NULL, 'z' },
+	{ "randomize",		no_argument,		NULL, 'r' },
+	{ "crlf",		no_argument,		NULL, 'C' },
+	{ "telnet",		no_argument,		NULL, 't' },
+	{ "hex-dump",		required_argument,	NULL, 'o' },
+	{ "output",		required_argument,	NULL, OPT_OUTPUT },
+	{ "recv-limit",		required_argument,	NULL, 'W' },
+	{ "broadcast",		no_argument,		NULL, 'b' },
+	{ "recv-buf",		required_argument,	NULL, 'I' },
+	{ "send-buf",		required_argument,	NULL, 'O' },
+	{ "tos",		required_argument,	NULL, 'T' },
+	{ "ttl",		required_argument,	NULL, 'M' },
+	{ "min-ttl",		required_argument,	NULL, 'm' },
+	{ "debug",		no_argument,		NULL, 'D' },
+	{ "proxy",		required_argument,	NULL, 'x' },
+	{ "proxy-type",		required_argument,	NULL, 'X' },
+	{ "proxy-auth",		required_argument,	NULL, 'P' },
+	{ "pass-fd",		no_argument,		NULL, 'F' },
+	{ "md5sig",		no_argument,		NULL, 'S' },
+	{ "dccp",		no_argument,		NULL, 'Z' },
+	{ "retry",		required_argument,	NULL, OPT_RETRY },
+	{ "help",		no_argument,		NULL, 'h' },
+	{ "version",		no_argument,		NULL, 'V' },
+	{ NULL,			0,			NULL, 0 }
+};
+
+static const char usage_text[] =
+"usage: sockcat [options] HOST PORT             connect (TCP unless -u)\n"
+"       sockcat -l [options] [ADDR] PORT        listen (ADDR: all by default)\n"
+"       sockcat -l -p PORT [-s ADDR] [options]  listen, traditional form\n"
+"       sockcat -U [options] [-l] PATH          Unix-domain socket (-u: datagram)\n"
+"\n"
+"Protocol and address:\n"
+"  -4, --ipv4                IPv4 only\n"
+"  -6, --ipv6                IPv6 only\n"
+"  -u, --udp                 UDP instead of TCP\n"
+"  -U, --unixsock            Unix-domain socket at PATH (@name: abstract)\n"
+"  -l, --listen              listen instead of connecting\n"
+"  -p, --source-port PORT    local port (with -l: the port to listen on)\n"
+"  -s, --source ADDR         local address (with -l: the address to listen on)\n"
+"  -n, --nodns               numeric addresses only, never ask DNS\n"
+"  -Z, --dccp                DCCP instead of TCP, where the system has it\n"
+"\n"
+"Data and timing:\n"
+"  -N, --shutdown-on-eof     shut down the socket's write side after EOF on stdin\n"
+"  -q, --quit-after-eof TIME after EOF on stdin (-N), quit once the peer\n"
+"                            is silent for TIME (0: wait for it to close)\n"
+"  -w, --wait TIME           connect timeout; close after TIME with no data\n"
+"      --idle-timeout TIME   close after TIME without data either way\n"
+"  -i, --interval TIME       delay between lines sent\n"
+"  -d, --no-stdin            do not read stdin\n"
+"      --send-only           only send; ignore what arrives\n"
+"      --recv-only           only receive; never read stdin\n"
+"  -W, --recv-limit N        quit after receiving N datagrams or reads\n"
+"  -C, --crlf                send LF as CRLF\n"
+"  -t, --telnet              refuse telnet option requests\n"
+"  -o, --hex-dump FILE       hex dump of all traffic to FILE\n"
+"      --output FILE         raw copy of all traffic to FILE\n"
+"  -v, --verbose             status messages on stderr (-vv: more)\n"
+"\n"
+"Socket options:\n"
+"  -b, --broadcast           allow UDP broadcast\n"
+"  -I, --recv-buf N          SO_RCVBUF size\n"
+"  -O, --send-buf N          SO_SNDBUF size\n"
+"  -T, --tos KEYWORD         IP TOS / traffic class (lowdelay, af11, ef, 0x10...)\n"
+"  -M, --ttl N               outgoing TTL / hop limit\n"
+"  -m, --min-ttl N           drop packets arriving with a lower TTL\n"
+"  -D, --debug               SO_DEBUG on the socket\n"
+"  -S, --md5sig              TCP MD5 signatures (not supported on this system)\n"
+"\n"
+"Not implemented yet (rejected with status 2):\n"
+"  -k, --keep-open           --fork                 -e, --exec PROG\n"
+"  -c, --sh-exec CMD         --broker               --chat\n"
+"  --max-conns N             --allow LIST           --deny LIST\n"
+"  -z, --zero-io             -r, --randomize        -x, --proxy ADDR[:PORT]\n"
+"  -X, --proxy-type TYPE     -P, --proxy-auth USER  -F, --pass-fd\n"
+"  --retry TIME\n"
+"\n"
+"  -h, --help                this text\n"
+"  -V, --version             version\n"
+"\n"
+"TIME: seconds (0.5) or with a unit: 500ms, 2s, 1m, 1h.\n"
+"Exit status: 0 success, 1 network failure, 2 usage error.\n";
+
+/* A usage error: one line, the hint, status 2. */
+static void SC_PRINTF(1, 2) SC_NORETURN
+usage_error(const char *fmt, ...)
+{
+	char	msg[512];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	sc_fatal(EXIT_USAGE, "%s. " HELP_HINT, msg);
+}
+
+/* The option as the user spelled it, for messages. */
+static const char *
+spelled(int c, int index)
+{
+	static char	buf[64];
+
+	if (index >= 0) {
+		(void)snprintf(buf, sizeof(buf), "--%s", long_opts[index].name);
+		return buf;
+	}
+	(void)snprintf(buf, sizeof(buf), "-%c", c);
+	return buf;
+}
+
+/* A whole decimal number in [min, max]; anything else is a usage error. */
+static long
+parse_num(const char *s, long min, long max, const char *what)
+{
+	char	*end;
+	long	 v;
+
+	errno = 0;
+	if (*s == '\0' || isspace((unsigned char)*s))
+		usage_error("invalid number '%s' for %s", s, what);
+	v = strtol(s, &end, 10);
+	if (*end != '\0')
+		usage_error("invalid number '%s' for %s", s, what);
+	if (errno == ERANGE || v < min || v > max)
+		usage_error("%s value '%s' out of range %ld-%ld", what, s,
+		    min, max);
+	return v;
+}
+
+/*
+ * TIME: a decimal number of seconds, fractions allowed, or a number with
+ * a unit (ms, s, m, h).  Returns milliseconds.  Negative values only when
+ * allow_negative (-q); they come back as -1.
+ */
+static long
+parse_time(const char *s, const char *what, int allow_negative)
+{
+	const char	*p = s;
+	double		 v = 0, scale = 1000, frac = 0.1;
+	int		 digits = 0, negative = 0;
+
+	if (*p == '-' && allow_negative) {
+		negative = 1;
+		p++;
+	}
+	for (; isdigit((unsigned char)*p); p++, digits++)
+		v = v * 10 + (*p - '0');
+	if (*p == '.')
+		for (p++; isdigit((unsigned char)*p); p++, digits++) {
+			v += (*p - '0') * frac;
+			frac /= 10;
+		}
+	if (digits == 0)
+		usage_error("invalid time '%s' for %s", s, what);
+	if (strcmp(p, "ms") == 0)
+		scale = 1;
+	else if (strcmp(p, "m") == 0)
+		scale = 60 * 1000;
+	else if (strcmp(p, "h") == 0)
+		scale = 3600 * 1000;
+	else if (*p != '\0' && strcmp(p, "s") != 0)
+		usage_error("invalid time '%s' for %s", s, what);
+	if (negative)
+		return -1;
+	v *= scale;
+	if (v > INT_MAX)
+		usage_error("time '%s' for %s is too large", s, what);
+	/* A non-zero time shorter than 1 ms still means "a little". */
+	if (v > 0 && v < 1)
+		v = 1;
+	return (long)(v + 0.5);
+}
+
+/* nc.openbsd's -T keywords, DSCP names, then numbers. */
+static int
+parse_tos(const char *s)
+{
+	static const struct {
+		const char	*name;
+		int		 value;
+	} names[] = {
+		{ "af11", 0x28 }, { "af12", 0x30 }, { "af13", 0x38 },
+		{ "af21", 0x48 }, { "af22", 0x50 }, { "af23", 0x58 },
+		{ "af31", 0x68 }, { "af32", 0x70 }, { "af33", 0x78 },
+		{ "af41", 0x88 }, { "af42", 0x90 }, { "af43", 0x98 },
+		{ "critical", 0xa0 },
+		{ "cs0", 0x00 }, { "cs1", 0x20 }, { "cs2", 0x40 },
+		{ "cs3", 0x60 }, { "cs4", 0x80 }, { "cs5", 0xa0 },
+		{ "cs6", 0xc0 }, { "cs7", 0xe0 },
+		{ "ef", 0xb8 },
+		{ "inetcontrol", 0xc0 },
+		{ "lowdelay", 0x10 },
+		{ "netcontrol", 0xe0 },
+		{ "reliability", 0x04 },
+		{ "throughput", 0x08 },
+		{ "va", 0xb0 }
+	};
+	char	*end;
+	long	 v;
+	size_t	 i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcasecmp(s, names[i].name) == 0)
+			return names[i].value;
+	if (isdigit((unsigned char)*s)) {
+		errno = 0;
+		v = strtol(s, &end, 0);
+		if (*end == '\0' && errno == 0 && v >= 0 && v <= 255)
+			return (int)v;
+	}
+	usage_error("invalid TOS value '%s' for -T", s);
+}
+
+/* A port word for a given role: a number, or a service for this proto. */
+static void
+check_port(const char *word, const struct options *opt, int allow_zero)
+{
+	const char	*proto = opt->socktype == SOCK_DGRAM ? "udp" : "tcp";
+	long		 port;
+
+	port = addr_port_number(word, proto);
+	if (port == ADDR_PORT_UNKNOWN)
+		usage_error("unknown port or service '%s'", word);
+	if (port == 0 && allow_zero)
+		return;
+	if (port < 1 || port > 65535)
+		usage_error("port '%s' out of range 1-65535", word);
+}
+
+static void
+set_defaults(struct options *opt)
+{
+	memset(opt, 0, sizeof(*opt));
+	opt->mode = MODE_CONNECT;
+	opt->family = AF_UNSPEC;
+	opt->socktype = SOCK_STREAM;
+	opt->wait_ms = -1;
+	opt->idle_timeout_ms = -1;
+	opt->quit_after_eof_ms = -1;
+	opt->tos = -1;
+	opt->ttl = -1;
+	opt->min_ttl = -1;
+}
+
+/* Take the positional words for the chosen mode. */
+static void
+take_operands(struct options *opt, int argc, char *argv[])
+{
+	int	n = argc;
+
+	if (opt->unixsock) {
+		if (n == 0)
+			usage_error("missing PATH for -U");
+		if (n > 1)
+			usage_error("unexpected argument '%s'", argv[1]);
+		if (opt->source_port != NULL)
+			usage_error("-p cannot be used with -U");
+		opt->path = argv[0];
+		if (opt->path[0] == '\0')
+			usage_error("empty socket path");
+		return;
+	}
+	if (opt->mode == MODE_LISTEN) {
+		if (n > 2)
+			usage_error("unexpected argument '%s'", argv[2]);
+		if (n >= 1 && opt->source_port != NULL)
+			usage_error("-p and a port argument cannot be used "
+			    "together");
+		if (n == 2 && opt->source != NULL)
+			usage_error("-s and an address argument cannot be "
+			    "used together");
+		if (n == 0) {
+			if (opt->source_port == NULL)
+				usage_error("missing PORT to listen on");
+			opt->port = opt->source_port;
+			opt->host = opt->source;
+		} else if (n == 1) {
+			opt->port = argv[0];
+			opt->host = opt->source;
+		} else {
+			opt->host = argv[0];
+			opt->port = argv[1];
+		}
+		opt->source = NULL;
+		opt->source_port = NULL;
+		check_port(opt->port, opt, 1);
+		return;
+	}
+	if (n == 0)
+		usage_error("missing HOST and PORT");
+	if (n == 1)
+		usage_error("missing PORT after '%s'", argv[0]);
+	if (n > 2)
+		usage_error("unexpected argument '%s'", argv[2]);
+	opt->host = argv[0];
+	opt->port = argv[1];
+	if (opt->host[0] == '\0')
+		usage_error("empty host name");
+	check_port(opt->port, opt, 0);
+	if (opt->source_port != NULL)
+		check_port(opt->source_port, opt, 0);
+}
+
+static void
+check_conflicts(const struct options *opt)
+{
+	if (opt->send_only && opt->recv_only)
+		usage_error("--send-only cannot be used with --recv-only");
+	if (opt->send_only && opt->no_stdin)
+		usage_error("--send-only cannot be used with -d");
+	if (opt->dccp && opt->socktype == SOCK_DGRAM)
+		usage_error("-Z cannot be used with -u");
+	if (opt->dccp && opt->unixsock)
+		usage_error("-Z cannot be used with -U");
+	if (opt->unixsock && opt->source != NULL &&
+	    opt->socktype != SOCK_DGRAM)
+		usage_error("-s with -U needs -u (a datagram reply socket)");
+}
+
+void
+opt_parse(struct options *opt, int argc, char *argv[])
+{
+	int	c, index;
+
+	set_defaults(opt);
+	opterr = 0;
+	for (;;) {
+		index = -1;
+		c = getopt_long(argc, argv, short_opts, long_opts, &index);
+		if (c == -1)
+			break;
+		switch (c) {
+		case '4':
+			opt->family = AF_INET;
+			break;
+		case '6':
+			opt->family = AF_INET6;
+			break;
+		case 'u':
+			opt->socktype = SOCK_DGRAM;
+			break;
+		case 'U':
+			opt->unixsock = true;
+			break;
+		case 'l':
+			opt->mode = MODE_LISTEN;
+			break;
+		case 'p':
+			opt->source_port = optarg;
+			break;
+		case 's':
+			opt->source = optarg;
+			break;
+		case 'n':
+			opt->nodns = true;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'w':
+			opt->wait_ms = parse_time(optarg, "-w", 0);
+			break;
+		case OPT_IDLE_TIMEOUT:
+			opt->idle_timeout_ms = parse_time(optarg,
+			    "--idle-timeout", 0);
+			break;
+		case 'i':
+			opt->interval_ms = parse_time(optarg, "-i", 0);
+			break;
+		case 'q':
+			opt->quit_after_eof_ms = parse_time(optarg, "-q", 1);
+			opt->quit_after_eof = true;
+			opt->shutdown_on_eof = true;
+			break;
+		case 'N':
+			opt->shutdown_on_eof = true;
+			break;
+		case 'd':
+			opt->no_stdin = true;
+			break;
+		case OPT_SEND_ONLY:
+			opt->send_only = true;
+			break;
+		case OPT_RECV_ONLY:
+			opt->recv_only = true;
+			opt->no_stdin = true;
+			break;
+		case 'C':
+			opt->crlf = true;
+			break;
+		case 't':
+			opt->telnet = true;
+			break;
+		case 'o':
+			opt->hex_dump = optarg;
+			break;
+		case OPT_OUTPUT:
+			opt->output = optarg;
+			break;
+		case 'W':
+			opt->recv_limit = parse_num(optarg, 1, 1000000000L,
+			    "-W");
+			break;
+		case 'b':
+			opt->broadcast = true;
+			break;
+		case 'I':
+			opt->recv_buf = (int)parse_num(optarg, 1, 1 << 30,
+			    "-I");
+			break;
+		case 'O':
+			opt->send_buf = (int)parse_num(optarg, 1, 1 << 30,
+			    "-O");
+			break;
+		case 'T':
+			opt->tos = parse_tos(optarg);
+			break;
+		case 'M':
+			opt->ttl = (int)parse_num(optarg, 1, 255, "-M");
+			break;
+		case 'm':
+			opt->min_ttl = (int)parse_num(optarg, 1, 255, "-m");
+			break;
+		case 'D':
+			opt->debug = true;
+			break;
+		case 'Z':
+			opt->dccp = true;
+			break;
+		case 'S':
+			sc_fatal(EXIT_USAGE, "-S (TCP MD5 signatures) is not "
+			    "supported on this system");
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(fflush(stdout) == 0 ? EXIT_OK : EXIT_NET);
+		case 'V':
+			printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+			exit(fflush(stdout) == 0 ? EXIT_OK : EXIT_NET);
+		case 'k': case 'e': case 'c': case 'z': case 'r':
+		case 'x': case 'X': case 'P': case 'F':
+		case OPT_FORK: case OPT_BROKER: case OPT_CHAT:
+		case OPT_MAX_CONNS: case OPT_ALLOW: case OPT_DENY:
+		case OPT_RETRY:
+			sc_fatal(EXIT_USAGE, "%s is not implemented yet",
+			    spelled(c, index));
+		case ':':
+			usage_error("option '%s' needs an argument",
+			    argv[optind - 1]);
+		default:
+			if (optopt != 0 && optopt < 256)
+				usage_error("unknown option '-%c'", optopt);
+			usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (opt->dccp) {
+#if defined(SOCK_DCCP) && defined(IPPROTO_DCCP)
+		opt->socktype = SOCK_DCCP;
+		opt->protocol = IPPROTO_DCCP;
+#else
+		sc_fatal(EXIT_NET, "DCCP is not available on this system");
+#endif
+	}
+	check_conflicts(opt);
+	take_operands(opt, argc - optind, argv + optind);
+}

@@ -1,0 +1,59 @@
+/*
+ * options.h: struct options, the only home of the command-line flags.
+ * opt_parse() fills it once; everyone else reads it through a const
+ * pointer.
+ */
+#ifndef SOCKCAT_OPTIONS_H
+#define SOCKCAT_OPTIONS_H
+
+#include <stdbool.h>
+
+enum mode {
+	MODE_CONNECT,
+	MODE_LISTEN,
+	MODE_SCAN
+};
+
+struct options {
+	enum mode	 mode;
+	int		 family;	/* AF_UNSPEC, AF_INET, AF_INET6 */
+	int		 socktype;	/* SOCK_STREAM, SOCK_DGRAM */
+	int		 protocol;	/* 0, or IPPROTO_DCCP under -Z */
+	bool		 unixsock;	/* -U */
+	bool		 dccp;		/* -Z */
+
+	const char	*host;		/* connect: HOST; listen: ADDR or NULL */
+	const char	*port;		/* connect/listen port; -U: unused */
+	const char	*path;		/* -U PATH */
+	const char	*source;	/* -s ADDR (or PATH with -U -u) */
+	const char	*source_port;	/* -p PORT in connect mode */
+
+	bool		 nodns;		/* -n */
+	long		 wait_ms;	/* -w; -1: none */
+	long		 idle_timeout_ms; /* --idle-timeout; -1: none */
+	long		 interval_ms;	/* -i; 0: none */
+	long		 quit_after_eof_ms; /* -q; 0 (UDP: at once), -1: wait for the peer */
+	bool		 shutdown_on_eof; /* -N, or implied by -q */
+	bool		 quit_after_eof; /* -q given */
+	bool		 no_stdin;	/* -d or --recv-only */
+	bool		 send_only;	/* --send-only */
+	bool		 recv_only;	/* --recv-only */
+	bool		 crlf;		/* -C */
+	bool		 telnet;	/* -t */
+	const char	*hex_dump;	/* -o FILE */
+	const char	*output;	/* --output FILE */
+	long		 recv_limit;	/* -W; 0: none */
+
+	bool		 broadcast;	/* -b */
+	int		 recv_buf;	/* -I; 0: system default */
+	int		 send_buf;	/* -O */
+	int		 tos;		/* -T; -1: unset */
+	int		 ttl;		/* -M; -1: unset */
+	int		 min_ttl;	/* -m; -1: unset */
+	bool		 debug;		/* -D */
+};
+
+/* Parse argv into *opt; usage errors print one line and exit 2. */
+void	opt_parse(struct options *, int, char *[]);
+
+#endif

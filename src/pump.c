@@ -1,0 +1,427 @@
+/*
+ * pump.c: one select(2) loop moving bytes stdin -> socket and socket ->
+ * stdout through two fixed queues, with back-pressure, half-close (-N,
+ * -q), idle and quit deadlines, -i pacing, -W, -t replies and the taps.
+ * It never resolves, accepts or forks.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "pump.h"
+#include "util.h"
+
+#define PUMP_BUF_SIZE	(128 * 1024)
+#define DGRAM_RECV_ROOM	65536		/* room for any datagram */
+#define DGRAM_SEND_MAX	65507		/* the largest UDP payload */
+#define TELNET_BUF_SIZE	512
+
+/* Telnet commands (RFC 854). */
+#define TEL_IAC		255
+#define TEL_DONT	254
+#define TEL_DO		253
+#define TEL_WONT	252
+#define TEL_WILL	251
+
+/* One direction: source descriptor -> queue -> sink descriptor. */
+struct flow {
+	int		 src;
+	int		 dst;
+	struct buf	 q;
+	bool		 src_eof;	/* no more to read */
+	bool		 dst_gone;	/* the sink failed: nothing more to write */
+};
+
+struct pump {
+	const struct options	*opt;
+	const struct pump_io	*io;
+	struct pump_result	*res;
+	struct flow		 up;		/* stdin -> socket */
+	struct flow		 down;		/* socket -> stdout */
+	struct buf		 telnet;	/* -t replies owed to the peer */
+	int			 tel_state;	/* bytes into an IAC sequence */
+	int			 tel_cmd;
+	bool			 dgram;
+	bool			 net_shut;	/* SHUT_WR done */
+	bool			 limit_hit;	/* -W reached */
+	bool			 refused_said;
+	int			 err;		/* the connection's failure */
+	long			 recv_count;
+	long			 idle_ms;	/* -w / --idle-timeout; 0: none */
+	long long		 last_activity;
+	long long		 last_recv;
+	long long		 stdin_eof_at;
+	long long		 next_send_at;	/* -i pacing */
+};
+
+static bool
+again(int e)
+{
+	return e == EINTR || e == EAGAIN || e == EWOULDBLOCK;
+}
+
+static long
+smallest_positive(long a, long b)
+{
+	if (a <= 0)
+		return b > 0 ? b : 0;
+	if (b <= 0)
+		return a;
+	return a < b ? a : b;
+}
+
+static bool
+flow_drained(const struct flow *f)
+{
+	return f->q.len == 0 || f->dst_gone;
+}
+
+static void
+flow_sink_gone(struct flow *f)
+{
+	f->dst_gone = true;
+	buf_consume(&f->q, f->q.len);
+}
+
+static void
+telnet_scan(struct pump *p, const unsigned char *s, size_t n)
+{
+	unsigned char	reply[3];
+	size_t		i;
+
+	for (i = 0; i < n; i++) {
+		switch (p->tel_state) {
+		case 0:
+			if (s[i] == TEL_IAC)
+				p->tel_state = 1;
+			break;
+		case 1:
+			if (s[i] >= TEL_WILL && s[i] <= TEL_DONT) {
+				p->tel_cmd = s[i];
+				p->tel_state = 2;
+			} else
+				p->tel_state = 0;
+			break;
+		default:
+			reply[0] = TEL_IAC;
+			reply[1] = p->tel_cmd == TEL_DO ||
+			    p->tel_cmd == TEL_DONT ? TEL_WONT : TEL_DONT;
+			reply[2] = s[i];
+			if (buf_room(&p->telnet) >= sizeof(reply))
+				buf_append(&p->telnet, reply, sizeof(reply));
+			p->tel_state = 0;
+			break;
+		}
+	}
+}
+
+/* The socket has data, an EOF, or an error. */
+static void
+net_readable(struct pump *p, long long now)
+{
+	struct flow	*f = &p->down;
+	size_t		 before = f->q.len;
+	ssize_t		 n;
+
+	n = buf_fill(&f->q, f->src, 0, false, NULL);
+	if (n == -1) {
+		if (again(errno))
+			return;
+		if (p->dgram && errno == ECONNREFUSED) {
+			/* ICMP port unreachable: nobody there yet. */
+			if (verbose > 0 && !p->refused_said)
+				sc_warn("peer port unreachable (ignored)");
+			p->refused_said = true;
+			return;
+		}
+		p->err = errno;
+		f->src_eof = true;
+		return;
+	}
+	if (n == 0 && !p->dgram) {
+		f->src_eof = true;
+		return;
+	}
+	p->last_activity = p->last_recv = now;
+	p->res->received += (unsigned long long)n;
+	tap_record(p->io->tap, TAP_RECV, buf_head(&f->q) + before, (size_t)n);
+	if (p->opt->telnet)
+		telnet_scan(p, (const unsigned char *)buf_head(&f->q) + before,
+		    (size_t)n);
+	if (p->opt->send_only)
+		buf_consume(&f->q, f->q.len);
+	if (p->opt->recv_limit > 0 && ++p->recv_count >= p->opt->recv_limit)
+		p->limit_hit = true;
+}
+
+/* stdout can take more. */
+static void
+local_writable(struct pump *p)
+{
+	struct flow	*f = &p->down;
+
+	if (buf_drain(&f->q, f->dst, 0) != -1 || again(errno))
+		return;
+	if (errno != EPIPE)
+		sc_warn("write to standard output failed: %s",
+		    strerror(errno));
+	flow_sink_gone(f);
+}
+
+/* stdin has data or EOF. */
+static void
+local_readable(struct pump *p, long long now)
+{
+	struct flow	*f = &p->up;
+	size_t		 max = 0;
+	ssize_t		 n;
+
+	if (p->dgram)
+		max = p->opt->crlf ? DGRAM_SEND_MAX / 2 : DGRAM_SEND_MAX;
+	n = buf_fill(&f->q, f->src, max, p->opt->crlf, NULL);
+	if (n > 0) {
+		p->last_activity = now;
+		return;
+	}
+	if (n == -1 && again(errno))
+		return;
+	if (n == -1)
+		sc_warn("read from standard input failed: %s",
+		    strerror(errno));
+	f->src_eof = true;
+	p->stdin_eof_at = now;
+}
+
+/* How much of the queue may go now: one line at a time under -i. */
+static size_t
+send_limit(const struct pump *p)
+{
+	const char	*nl;
+
+	if (p->opt->interval_ms <= 0)
+		return 0;
+	nl = memchr(buf_head(&p->up.q), '\n', p->up.q.len);
+	return nl == NULL ? 0 : (size_t)(nl - buf_head(&p->up.q)) + 1;
+}
+
+/* A failed write to the socket: retry, ignore, or give up sending. */
+static void
+net_write_failed(struct pump *p)
+{
+	if (again(errno))
+		return;
+	/* A datagram socket's pending ICMP error: the datagram stays queued. */
+	if (p->dgram && errno == ECONNREFUSED)
+		return;
+	if (errno != EPIPE)
+		p->err = errno;
+	flow_sink_gone(&p->up);
+	buf_consume(&p->telnet, p->telnet.len);
+}
+
+/* The socket can take more. */
+static void
+net_writable(struct pump *p, long long now)
+{
+	struct flow	*f = &p->up;
+	const char	*head;
+	ssize_t		 n;
+
+	if (p->telnet.len > 0) {
+		if (buf_drain(&p->telnet, f->dst, 0) == -1)
+			net_write_failed(p);
+		return;
+	}
+	if (f->q.len == 0 || now < p->next_send_at)
+		return;
+	head = buf_head(&f->q);
+	n = buf_drain(&f->q, f->dst, send_limit(p));
+	if (n == -1) {
+		net_write_failed(p);
+		return;
+	}
+	p->res->sent += (unsigned long long)n;
+	tap_record(p->io->tap, TAP_SENT, head, (size_t)n);
+	if (p->opt->interval_ms > 0 && n > 0 && head[n - 1] == '\n')
+		p->next_send_at = now + p->opt->interval_ms;
+}
+
+/* Work that needs no descriptor: half-close, and whether we are done. */
+static bool
+finished(struct pump *p, long long now, long long *deadline)
+{
+	const struct options	*opt = p->opt;
+	struct flow		*up = &p->up, *down = &p->down;
+	bool			 up_done, down_done;
+	long long		 quit_at = -1;
+
+	up_done = up->src_eof && flow_drained(up) && p->telnet.len == 0;
+	down_done = (down->src_eof || p->limit_hit) && flow_drained(down);
+	*deadline = -1;
+
+	/* stdin done, queue empty: let the peer see EOF. */
+	if (up->src_eof && flow_drained(up) && opt->shutdown_on_eof &&
+	    !p->dgram && !p->net_shut && !up->dst_gone) {
+		(void)shutdown(p->io->net_out, SHUT_WR);
+		p->net_shut = true;
+	}
+	if (p->err != 0 && flow_drained(down)) {
+		p->res->why = PUMP_NET_ERROR;
+		p->res->err = p->err;
+		return true;
+	}
+	if (opt->send_only && up_done) {
+		p->res->why = PUMP_SENT_ALL;
+		return true;
+	}
+	if (p->limit_hit && flow_drained(down)) {
+		p->res->why = PUMP_RECV_LIMIT;
+		return true;
+	}
+	/* The peer closed: what it sent is out, what stdin gave is sent. */
+	if (down->src_eof && down_done &&
+	    (flow_drained(up) && p->telnet.len == 0)) {
+		p->res->why = PUMP_PEER_CLOSED;
+		return true;
+	}
+	/* stdout is gone and stdin is done: nothing left to move. */
+	if (down->dst_gone && up_done) {
+		p->res->why = PUMP_PEER_CLOSED;
+		return true;
+	}
+	/* Sending is over and stdout is gone: end like a closed peer. */
+	if (up->dst_gone && down->dst_gone) {
+		p->res->why = PUMP_PEER_CLOSED;
+		return true;
+	}
+	if (p->idle_ms > 0) {
+		*deadline = p->last_activity + p->idle_ms;
+		if (now >= *deadline) {
+			p->res->why = PUMP_IDLE;
+			return true;
+		}
+	}
+	if (opt->quit_after_eof && up_done) {
+		if (p->dgram && opt->quit_after_eof_ms >= 0)
+			quit_at = p->stdin_eof_at + opt->quit_after_eof_ms;
+		else if (!p->dgram && opt->quit_after_eof_ms > 0)
+			quit_at = (p->last_recv > p->stdin_eof_at ?
+			    p->last_recv : p->stdin_eof_at) +
+			    opt->quit_after_eof_ms;
+		if (quit_at >= 0 && now >= quit_at) {
+			p->res->why = PUMP_QUIT;
+			return true;
+		}
+	}
+	if (quit_at >= 0 && (*deadline < 0 || quit_at < *deadline))
+		*deadline = quit_at;
+	if (up->q.len > 0 && p->next_send_at > now &&
+	    (*deadline < 0 || p->next_send_at < *deadline))
+		*deadline = p->next_send_at;
+	return false;
+}
+
+static void
+watch(int fd, fd_set *set, int *maxfd)
+{
+	FD_SET(fd, set);
+	if (fd > *maxfd)
+		*maxfd = fd;
+}
+
+void
+pump_run(const struct options *opt, const struct pump_io *io,
+    struct pump_result *res)
+{
+	struct pump	 p;
+	struct timeval	 tv;
+	fd_set		 rfds, wfds;
+	long long	 start, now, deadline, left;
+	int		 maxfd, n;
+
+	memset(res, 0, sizeof(*res));
+	memset(&p, 0, sizeof(p));
+	p.opt = opt;
+	p.io = io;
+	p.res = res;
+	p.dgram = opt->socktype == SOCK_DGRAM;
+	p.idle_ms = smallest_positive(opt->wait_ms, opt->idle_timeout_ms);
+	p.up.src = io->local_in;
+	p.up.dst = io->net_out;
+	p.down.src = io->net_in;
+	p.down.dst = io->local_out;
+	buf_init(&p.up.q, PUMP_BUF_SIZE);
+	buf_init(&p.down.q, PUMP_BUF_SIZE);
+	buf_init(&p.telnet, TELNET_BUF_SIZE);
+	start = now = now_ms();
+	p.last_activity = p.last_recv = p.stdin_eof_at = now;
+	if (io->local_in < 0 || opt->no_stdin)
+		p.up.src_eof = true;
+
+	while (!finished(&p, now, &deadline)) {
+		FD_ZERO(&rfds);
+		FD_ZERO(&wfds);
+		maxfd = -1;
+		/* Read only where the queue has room; write only what is queued. */
+		if (!p.up.src_eof && !p.down.src_eof && !p.up.dst_gone &&
+		    (p.dgram ? p.up.q.len == 0 :
+		    buf_room(&p.up.q) >= (opt->crlf ? 2u : 1u)))
+			watch(p.up.src, &rfds, &maxfd);
+		if (!p.down.src_eof && !p.limit_hit && !p.down.dst_gone &&
+		    buf_room(&p.down.q) >= (p.dgram ? DGRAM_RECV_ROOM : 1u))
+			watch(p.down.src, &rfds, &maxfd);
+		if (!p.up.dst_gone && (p.telnet.len > 0 ||
+		    (p.up.q.len > 0 && now >= p.next_send_at)))
+			watch(p.up.dst, &wfds, &maxfd);
+		if (p.down.q.len > 0 && !p.down.dst_gone)
+			watch(p.down.dst, &wfds, &maxfd);
+		if (maxfd >= FD_SETSIZE) {
+			res->why = PUMP_NET_ERROR;
+			res->err = EMFILE;
+			break;
+		}
+		if (maxfd < 0 && deadline < 0) {
+			/* Nothing can move and nothing will expire. */
+			res->why = PUMP_PEER_CLOSED;
+			break;
+		}
+		if (deadline >= 0) {
+			left = deadline - now;
+			if (left < 0)
+				left = 0;
+			tv.tv_sec = (time_t)(left / 1000);
+			tv.tv_usec = (suseconds_t)(left % 1000) * 1000;
+		}
+		n = select(maxfd + 1, &rfds, &wfds, NULL,
+		    deadline >= 0 ? &tv : NULL);
+		now = now_ms();
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			res->why = PUMP_NET_ERROR;
+			res->err = errno;
+			break;
+		}
+		if (n == 0)
+			continue;
+		if (FD_ISSET(p.down.src, &rfds))
+			net_readable(&p, now);
+		if (FD_ISSET(p.down.dst, &wfds))
+			local_writable(&p);
+		if (p.up.src >= 0 && FD_ISSET(p.up.src, &rfds))
+			local_readable(&p, now);
+		if (FD_ISSET(p.up.dst, &wfds))
+			net_writable(&p, now);
+	}
+	res->elapsed_ms = now_ms() - start;
+	buf_free(&p.up.q);
+	buf_free(&p.down.q);
+	buf_free(&p.telnet);
+}

@@ -1,0 +1,41 @@
+/*
+ * pump.h: the select() loop that copies a local pair of descriptors
+ * (normally stdin and stdout) to and from a connected socket.
+ */
+#ifndef SOCKCAT_PUMP_H
+#define SOCKCAT_PUMP_H
+
+#include "hexdump.h"
+#include "options.h"
+
+struct pump_io {
+	int		 net_in;	/* the socket, read side */
+	int		 net_out;	/* the socket, write side */
+	int		 local_in;	/* stdin, or -1 for none */
+	int		 local_out;	/* stdout */
+	struct tap	*tap;		/* -o / --output, or NULL */
+};
+
+/* Why the pump stopped; exit_status() in main.c maps it to 0 or 1. */
+enum pump_end {
+	PUMP_PEER_CLOSED,	/* the peer closed; all it sent is out */
+	PUMP_SENT_ALL,		/* --send-only: stdin ended, all sent */
+	PUMP_IDLE,		/* -w or --idle-timeout expired */
+	PUMP_QUIT,		/* -q expired after stdin's EOF */
+	PUMP_RECV_LIMIT,	/* -W reached */
+	PUMP_NET_ERROR		/* the connection failed (err says why) */
+};
+
+struct pump_result {
+	enum pump_end		 why;
+	int			 err;		/* errno for PUMP_NET_ERROR */
+	unsigned long long	 sent;		/* bytes written to the socket */
+	unsigned long long	 received;	/* bytes read from the socket */
+	long long		 elapsed_ms;
+};
+
+/* Copy both ways until one of the ends above; fills *res. */
+void	pump_run(const struct options *, const struct pump_io *,
+	    struct pump_result *);
+
+#endif

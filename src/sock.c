@@ -1,0 +1,385 @@
+/*
+ * sock.c: socket(2) life for every mode: the -I -O -T -M -m -D -b
+ * settings, bind, connect bounded by -w, listen, accept, the first UDP
+ * peer, and Unix-domain paths.  It neither prints nor exits.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "sock.h"
+#include "util.h"
+
+static int
+setint(int fd, int level, int name, int value)
+{
+	return setsockopt(fd, level, name, &value, sizeof(value));
+}
+
+/* A new socket with every option the command line asked for. */
+static int
+sock_new(const struct options *opt, int family, int type, int protocol,
+    const char **what)
+{
+	int	fd, v6 = family == AF_INET6;
+
+	*what = "socket";
+	if ((fd = socket(family, type, protocol)) == -1)
+		return -1;
+	if (set_cloexec(fd) == -1 || set_nonblock(fd) == -1)
+		goto fail;
+	*what = "setsockopt SO_RCVBUF";
+	if (opt->recv_buf > 0 &&
+	    setint(fd, SOL_SOCKET, SO_RCVBUF, opt->recv_buf) == -1)
+		goto fail;
+	*what = "setsockopt SO_SNDBUF";
+	if (opt->send_buf > 0 &&
+	    setint(fd, SOL_SOCKET, SO_SNDBUF, opt->send_buf) == -1)
+		goto fail;
+	*what = "setsockopt SO_BROADCAST";
+	if (opt->broadcast && family != AF_UNIX &&
+	    setint(fd, SOL_SOCKET, SO_BROADCAST, 1) == -1)
+		goto fail;
+	*what = "setsockopt SO_DEBUG";
+	if (opt->debug && setint(fd, SOL_SOCKET, SO_DEBUG, 1) == -1)
+		goto fail;
+	if (family != AF_INET && family != AF_INET6)
+		return fd;
+	if (opt->tos >= 0) {
+		*what = v6 ? "setsockopt IPV6_TCLASS" : "setsockopt IP_TOS";
+#ifdef IPV6_TCLASS
+		if (v6 && setint(fd, IPPROTO_IPV6, IPV6_TCLASS, opt->tos) == -1)
+			goto fail;
+#endif
+		/* On a dual-stack socket IP_TOS serves the IPv4 clients. */
+		if (setint(fd, IPPROTO_IP, IP_TOS, opt->tos) == -1 && !v6)
+			goto fail;
+	}
+	if (opt->ttl >= 0) {
+		*what = v6 ? "setsockopt IPV6_UNICAST_HOPS" :
+		    "setsockopt IP_TTL";
+		if (v6 && setint(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS,
+		    opt->ttl) == -1)
+			goto fail;
+		if (setint(fd, IPPROTO_IP, IP_TTL, opt->ttl) == -1 && !v6)
+			goto fail;
+	}
+	if (opt->min_ttl >= 0) {
+		*what = v6 ? "setsockopt IPV6_MINHOPCOUNT" :
+		    "setsockopt IP_MINTTL";
+#if HAVE_DECL_IPV6_MINHOPCOUNT
+		if (v6 && setint(fd, IPPROTO_IPV6, IPV6_MINHOPCOUNT,
+		    opt->min_ttl) == -1)
+			goto fail;
+#endif
+#if HAVE_DECL_IP_MINTTL
+		if (setint(fd, IPPROTO_IP, IP_MINTTL, opt->min_ttl) == -1 &&
+		    !v6)
+			goto fail;
+#else
+		if (!v6) {
+			errno = ENOPROTOOPT;
+			goto fail;
+		}
+#endif
+	}
+	return fd;
+fail:
+	{
+		int	saved = errno;
+
+		(void)close(fd);
+		errno = saved;
+	}
+	return -1;
+}
+
+static void
+close_keep_errno(int fd)
+{
+	int	saved = errno;
+
+	(void)close(fd);
+	errno = saved;
+}
+
+/* Finish a non-blocking connect within timeout_ms (-1: no limit). */
+static int
+connect_wait(int fd, long timeout_ms)
+{
+	long long	deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+	struct timeval	tv, *tvp;
+	fd_set		wfds;
+	socklen_t	len;
+	long long	left;
+	int		n, err;
+
+	for (;;) {
+		tvp = NULL;
+		if (deadline >= 0) {
+			left = deadline - now_ms();
+			if (left < 0)
+				left = 0;
+			tv.tv_sec = (time_t)(left / 1000);
+			tv.tv_usec = (suseconds_t)(left % 1000) * 1000;
+			tvp = &tv;
+		}
+		FD_ZERO(&wfds);
+		FD_SET(fd, &wfds);
+		n = select(fd + 1, NULL, &wfds, NULL, tvp);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		if (n == 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		len = sizeof(err);
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
+			return -1;
+		if (err != 0) {
+			errno = err;
+			return -1;
+		}
+		return 0;
+	}
+}
+
+int
+sock_connect(const struct options *opt, const struct addrinfo *ai,
+    const struct addrinfo *src, long timeout_ms, const char **what)
+{
+	int	fd;
+
+	fd = sock_new(opt, ai->ai_family, opt->socktype, opt->protocol, what);
+	if (fd == -1)
+		return -1;
+	if (src != NULL) {
+		*what = "setsockopt SO_REUSEADDR";
+		if (setint(fd, SOL_SOCKET, SO_REUSEADDR, 1) == -1)
+			goto fail;
+		*what = "bind";
+		if (bind(fd, src->ai_addr, src->ai_addrlen) == -1)
+			goto fail;
+	}
+	*what = "connect";
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
+		if (errno != EINPROGRESS && errno != EINTR)
+			goto fail;
+		if (connect_wait(fd, timeout_ms) == -1)
+			goto fail;
+	}
+	return fd;
+fail:
+	close_keep_errno(fd);
+	return -1;
+}
+
+int
+sock_listen(const struct options *opt, const struct addrinfo *ai, int v6only,
+    const char **what)
+{
+	int	fd;
+
+	fd = sock_new(opt, ai->ai_family, opt->socktype, opt->protocol, what);
+	if (fd == -1)
+		return -1;
+	*what = "setsockopt SO_REUSEADDR";
+	if (setint(fd, SOL_SOCKET, SO_REUSEADDR, 1) == -1)
+		goto fail;
+	if (ai->ai_family == AF_INET6 && v6only != SOCK_V6ONLY_DEFAULT) {
+		*what = "setsockopt IPV6_V6ONLY";
+		if (setint(fd, IPPROTO_IPV6, IPV6_V6ONLY,
+		    v6only == SOCK_V6ONLY_ON) == -1)
+			goto fail;
+	}
+	*what = "bind";
+	if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1)
+		goto fail;
+	*what = "listen";
+	if (opt->socktype != SOCK_DGRAM && listen(fd, SOMAXCONN) == -1)
+		goto fail;
+	return fd;
+fail:
+	close_keep_errno(fd);
+	return -1;
+}
+
+/* Block until fd is readable; the caller's descriptor stays non-blocking. */
+static int
+wait_readable(int fd)
+{
+	fd_set	rfds;
+
+	for (;;) {
+		FD_ZERO(&rfds);
+		FD_SET(fd, &rfds);
+		if (select(fd + 1, &rfds, NULL, NULL, NULL) >= 0)
+			return 0;
+		if (errno != EINTR)
+			return -1;
+	}
+}
+
+int
+sock_accept(int lfd, struct sockaddr_storage *peer, socklen_t *len)
+{
+	int	fd;
+
+	for (;;) {
+		if (wait_readable(lfd) == -1)
+			return -1;
+		*len = sizeof(*peer);
+		fd = accept(lfd, (struct sockaddr *)peer, len);
+		if (fd != -1)
+			break;
+		/* The client may have gone between select and accept. */
+		if (errno != EINTR && errno != EAGAIN &&
+		    errno != EWOULDBLOCK && errno != ECONNABORTED &&
+		    errno != EPROTO)
+			return -1;
+	}
+	if (set_cloexec(fd) == -1 || set_nonblock(fd) == -1) {
+		close_keep_errno(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
+sock_take_peer(int fd, struct sockaddr_storage *peer, socklen_t *len)
+{
+	char	byte;
+
+	for (;;) {
+		if (wait_readable(fd) == -1)
+			return -1;
+		*len = sizeof(*peer);
+		memset(peer, 0, sizeof(*peer));
+		if (recvfrom(fd, &byte, 1, MSG_PEEK, (struct sockaddr *)peer,
+		    len) != -1)
+			break;
+		if (errno != EINTR && errno != EAGAIN &&
+		    errno != EWOULDBLOCK && errno != ECONNREFUSED)
+			return -1;
+	}
+	/* An unnamed Unix peer has no address to answer to. */
+	if (peer->ss_family == AF_UNIX &&
+	    *len <= offsetof(struct sockaddr_un, sun_path))
+		return 0;
+	return connect(fd, (struct sockaddr *)peer, *len);
+}
+
+/* Is someone still serving the socket at this address? */
+static int
+unix_in_use(const struct options *opt, const struct sockaddr_un *sun,
+    socklen_t len)
+{
+	int	fd, r;
+
+	if ((fd = socket(AF_UNIX, opt->socktype, 0)) == -1)
+		return 1;
+	r = connect(fd, (const struct sockaddr *)sun, len);
+	if (r == -1 && (errno == ECONNREFUSED || errno == ENOENT))
+		r = 0;
+	else
+		r = 1;
+	(void)close(fd);
+	return r;
+}
+
+int
+sock_unix_listen(const struct options *opt, const char *path,
+    const char **what)
+{
+	struct sockaddr_un	sun;
+	struct stat		st;
+	socklen_t		len;
+	int			fd;
+
+	*what = "socket path";
+	if (addr_unix(path, &sun, &len) == -1)
+		return -1;
+	if ((fd = sock_new(opt, AF_UNIX, opt->socktype, 0, what)) == -1)
+		return -1;
+	*what = "bind";
+	if (bind(fd, (struct sockaddr *)&sun, len) == -1) {
+		if (errno != EADDRINUSE || path[0] == '@')
+			goto fail;
+		if (lstat(path, &st) == -1)
+			goto fail;
+		if (!S_ISSOCK(st.st_mode)) {
+			errno = ENOTSOCK;
+			goto fail;
+		}
+		if (unix_in_use(opt, &sun, len)) {
+			errno = EADDRINUSE;
+			goto fail;
+		}
+		/* A stale file from a listener that died: replace it. */
+		if (unlink(path) == -1 && errno != ENOENT)
+			goto fail;
+		if (bind(fd, (struct sockaddr *)&sun, len) == -1)
+			goto fail;
+	}
+	*what = "listen";
+	if (opt->socktype != SOCK_DGRAM && listen(fd, SOMAXCONN) == -1) {
+		if (path[0] != '@')
+			(void)unlink(path);
+		goto fail;
+	}
+	return fd;
+fail:
+	close_keep_errno(fd);
+	return -1;
+}
+
+int
+sock_unix_connect(const struct options *opt, const char *path,
+    const char *src, const char **what)
+{
+	struct sockaddr_un	sun;
+	socklen_t		len;
+	int			fd;
+
+	*what = "socket path";
+	if (addr_unix(path, &sun, &len) == -1)
+		return -1;
+	if ((fd = sock_new(opt, AF_UNIX, opt->socktype, 0, what)) == -1)
+		return -1;
+	if (src != NULL) {
+		struct sockaddr_un	local;
+		socklen_t		llen;
+
+		*what = "socket path";
+		if (addr_unix(src, &local, &llen) == -1)
+			goto fail;
+		*what = "bind";
+		if (bind(fd, (struct sockaddr *)&local, llen) == -1)
+			goto fail;
+	}
+	*what = "connect";
+	if (connect(fd, (struct sockaddr *)&sun, len) == -1) {
+		if (errno != EINPROGRESS && errno != EAGAIN)
+			goto fail;
+		if (connect_wait(fd, opt->wait_ms) == -1)
+			goto fail;
+	}
+	return fd;
+fail:
+	close_keep_errno(fd);
+	return -1;
+}

@@ -1,0 +1,60 @@
+/*
+ * sock.h: the life of a socket: create it with the options' socket
+ * settings, bind, connect under a timeout, listen, accept, take a UDP
+ * peer, and Unix-domain sockets with stale-file handling.  Returns -1
+ * with errno set and *what naming the step that failed; never prints.
+ */
+#ifndef SOCKCAT_SOCK_H
+#define SOCKCAT_SOCK_H
+
+#include <sys/socket.h>
+#include <netdb.h>
+
+#include "options.h"
+
+/* Listener flavours of sock_listen(). */
+#define SOCK_V6ONLY_DEFAULT	0	/* leave the system's choice */
+#define SOCK_V6ONLY_ON		1	/* IPv6 clients only */
+#define SOCK_V6ONLY_OFF		2	/* dual stack: IPv4-mapped clients too */
+
+/*
+ * Create a socket for ai, bind it to src when not NULL, and connect it,
+ * waiting at most timeout_ms (-1: no limit).  Returns a non-blocking,
+ * close-on-exec descriptor.
+ */
+int	sock_connect(const struct options *, const struct addrinfo *,
+	    const struct addrinfo *, long, const char **);
+
+/*
+ * Create a socket for ai, bind it, and for stream sockets listen.  UDP
+ * sockets are returned bound and unconnected.
+ */
+int	sock_listen(const struct options *, const struct addrinfo *, int,
+	    const char **);
+
+/* accept(2), retried on EINTR; the new descriptor is close-on-exec. */
+int	sock_accept(int, struct sockaddr_storage *, socklen_t *);
+
+/*
+ * Wait for the first datagram on a bound socket without consuming it,
+ * and connect the socket to its sender (if it has an address).  Returns
+ * 0, or -1.  *peer and *len receive the sender's address.
+ */
+int	sock_take_peer(int, struct sockaddr_storage *, socklen_t *);
+
+/*
+ * A Unix-domain listener at path (stream, or datagram with -u): a stale
+ * socket file is replaced, a live one is refused (EADDRINUSE), a file that
+ * is not a socket is left alone (ENOTSOCK).
+ */
+int	sock_unix_listen(const struct options *, const char *,
+	    const char **);
+
+/*
+ * Connect a Unix-domain socket to path.  A datagram socket is first bound
+ * to src (when not NULL) so that replies can reach it.
+ */
+int	sock_unix_connect(const struct options *, const char *, const char *,
+	    const char **);
+
+#endif

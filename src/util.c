@@ -1,0 +1,200 @@
+/*
+ * util.c: the helpers every module shares: one-line messages with the
+ * "sockcat: " prefix whatever argv[0] is, a monotonic millisecond clock,
+ * checked allocation, whole writes and descriptor flags.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+int	verbose;
+
+static void
+vmessage(const char *prefix, const char *fmt, va_list ap)
+{
+	char	line[1024];
+	size_t	len;
+	int	n;
+
+	len = strlen(prefix);
+	memcpy(line, prefix, len);
+	n = vsnprintf(line + len, sizeof(line) - len - 1, fmt, ap);
+	if (n < 0)
+		return;
+	len += (size_t)n < sizeof(line) - len - 1 ? (size_t)n :
+	    sizeof(line) - len - 2;
+	line[len++] = '\n';
+	/* One write per line, so concurrent writers never split it. */
+	(void)writeall(STDERR_FILENO, line, len);
+}
+
+void
+sc_warn(const char *fmt, ...)
+{
+	va_list	ap;
+	int	saved = errno;
+
+	va_start(ap, fmt);
+	vmessage("sockcat: ", fmt, ap);
+	va_end(ap);
+	errno = saved;
+}
+
+void
+sc_fatal(int status, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vmessage("sockcat: ", fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+void
+sc_status(const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (verbose == 0)
+		return;
+	va_start(ap, fmt);
+	vmessage("", fmt, ap);
+	va_end(ap);
+}
+
+long long
+now_ms(void)
+{
+	struct timespec	ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+		return 0;
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void *
+xmalloc(size_t len)
+{
+	void	*p;
+
+	if ((p = malloc(len == 0 ? 1 : len)) == NULL)
+		sc_fatal(EXIT_NET, "out of memory");
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	size_t	len = strlen(s) + 1;
+
+	return memcpy(xmalloc(len), s, len);
+}
+
+ssize_t
+writeall(int fd, const void *buf, size_t len)
+{
+	const char	*p = buf;
+	size_t		 done = 0;
+	ssize_t		 n;
+
+	while (done < len) {
+		n = write(fd, p + done, len - done);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
+int
+set_nonblock(int fd)
+{
+	int	fl;
+
+	if ((fl = fcntl(fd, F_GETFL)) == -1)
+		return -1;
+	return fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+}
+
+int
+set_cloexec(int fd)
+{
+	int	fl;
+
+	if ((fl = fcntl(fd, F_GETFD)) == -1)
+		return -1;
+	return fcntl(fd, F_SETFD, fl | FD_CLOEXEC);
+}
+
+void
+fix_std_fds(void)
+{
+	int	fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		/* open() returns the lowest free descriptor: this one. */
+		if (open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			_exit(EXIT_NET);
+	}
+}
+
+#define CLEANUP_MAX	2
+#define CLEANUP_LEN	128
+
+static char	cleanup_paths[CLEANUP_MAX][CLEANUP_LEN];
+static volatile sig_atomic_t cleanup_count;
+
+static void
+cleanup_run(void)
+{
+	int	i;
+
+	for (i = 0; i < cleanup_count; i++)
+		(void)unlink(cleanup_paths[i]);
+}
+
+/* Async-signal-safe: unlink(2), then die of the same signal. */
+static void
+cleanup_signal(int sig)
+{
+	cleanup_run();
+	(void)signal(sig, SIG_DFL);
+	(void)raise(sig);
+}
+
+void
+unlink_at_exit(const char *path)
+{
+	static const int	 sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction	 sa;
+	size_t			 i;
+
+	if (path[0] == '@' || strlen(path) >= CLEANUP_LEN ||
+	    cleanup_count >= CLEANUP_MAX)
+		return;
+	memcpy(cleanup_paths[cleanup_count], path, strlen(path) + 1);
+	if (cleanup_count++ > 0)
+		return;
+	(void)atexit(cleanup_run);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = cleanup_signal;
+	(void)sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		(void)sigaction(sigs[i], &sa, NULL);
+}

@@ -1,0 +1,53 @@
+/*
+ * util.h: messages, verbosity, the monotonic clock, memory, whole writes
+ * and descriptor flags.  Every other file may use these; util.c uses none
+ * of them.
+ */
+#ifndef SOCKCAT_UTIL_H
+#define SOCKCAT_UTIL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#define EXIT_OK		0
+#define EXIT_NET	1
+#define EXIT_USAGE	2
+
+#if defined(__GNUC__) || defined(__clang__)
+#define SC_PRINTF(a, b)	__attribute__((format(printf, a, b)))
+#define SC_NORETURN	__attribute__((noreturn))
+#else
+#define SC_PRINTF(a, b)
+#define SC_NORETURN
+#endif
+
+extern int	verbose;	/* -v count */
+
+/* One line on stderr: "sockcat: " and the formatted message. */
+void	sc_warn(const char *, ...) SC_PRINTF(1, 2);
+/* sc_warn, then exit with the given status. */
+void	sc_fatal(int, const char *, ...) SC_PRINTF(2, 3) SC_NORETURN;
+/* A -v status line on stderr, printed as is (no prefix), if -v. */
+void	sc_status(const char *, ...) SC_PRINTF(1, 2);
+
+/* Milliseconds on a monotonic clock. */
+long long	now_ms(void);
+
+void	*xmalloc(size_t);
+char	*xstrdup(const char *);
+
+/* write(2) all of buf, retrying on EINTR and partial writes; -1 on error. */
+ssize_t	writeall(int, const void *, size_t);
+
+int	set_nonblock(int);
+int	set_cloexec(int);
+/* Open /dev/null on any of descriptors 0, 1, 2 that is closed. */
+void	fix_std_fds(void);
+
+/*
+ * Remove this socket file when the process exits or dies of SIGINT,
+ * SIGTERM or SIGHUP.  Abstract names ("@...") are skipped.
+ */
+void	unlink_at_exit(const char *);
+
+#endif
