@@ -41,6 +41,15 @@ proc_init(const struct options *opt, struct tap *tap)
 	(void)signal(SIGPIPE, SIG_IGN);
 	if (tap_open(tap, opt->hex_dump, opt->output, &bad) == -1)
 		sc_fatal(EXIT_NET, "cannot open %s: %s", bad, strerror(errno));
+	if (opt->dccp) {
+		/* Say plainly when the kernel has no DCCP at all. */
+		int	fd = socket(AF_INET, opt->socktype, opt->protocol);
+
+		if (fd == -1)
+			sc_fatal(EXIT_NET, "DCCP is not available: %s",
+			    strerror(errno));
+		(void)close(fd);
+	}
 }
 
 /* A private name for a Unix datagram client's reply socket. */
@@ -164,8 +173,9 @@ open_client(const struct options *opt)
 		}
 		if (verbose > 0 && (ai != res || ai->ai_next != NULL)) {
 			addr_text(ai->ai_addr, ai->ai_addrlen, host, port);
-			sc_warn("%s to %s port %s (%s) failed: %s", what, host,
-			    port, proto_name(opt), strerror(saved));
+			sc_warn("%s to %s (%s) port %s (%s) failed: %s", what,
+			    opt->host, host, port, proto_name(opt),
+			    strerror(saved));
 		}
 	}
 	freeaddrinfo(res);

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "addr.h"
@@ -26,6 +27,15 @@ static int
 setint(int fd, int level, int name, int value)
 {
 	return setsockopt(fd, level, name, &value, sizeof(value));
+}
+
+static void
+close_keep_errno(int fd)
+{
+	int	saved = errno;
+
+	(void)close(fd);
+	errno = saved;
 }
 
 /* A new socket with every option the command line asked for. */
@@ -97,22 +107,8 @@ sock_new(const struct options *opt, int family, int type, int protocol,
 	}
 	return fd;
 fail:
-	{
-		int	saved = errno;
-
-		(void)close(fd);
-		errno = saved;
-	}
+	close_keep_errno(fd);
 	return -1;
-}
-
-static void
-close_keep_errno(int fd)
-{
-	int	saved = errno;
-
-	(void)close(fd);
-	errno = saved;
 }
 
 /* Finish a non-blocking connect within timeout_ms (-1: no limit). */
@@ -351,8 +347,10 @@ int
 sock_unix_connect(const struct options *opt, const char *path,
     const char *src, const char **what)
 {
+	static const struct timespec pause = { 0, 10 * 1000 * 1000 };
 	struct sockaddr_un	sun;
 	socklen_t		len;
+	long long		deadline;
 	int			fd;
 
 	*what = "socket path";
@@ -372,11 +370,21 @@ sock_unix_connect(const struct options *opt, const char *path,
 			goto fail;
 	}
 	*what = "connect";
-	if (connect(fd, (struct sockaddr *)&sun, len) == -1) {
-		if (errno != EINPROGRESS && errno != EAGAIN)
+	deadline = opt->wait_ms < 0 ? -1 : now_ms() + opt->wait_ms;
+	while (connect(fd, (struct sockaddr *)&sun, len) == -1) {
+		if (errno == EINPROGRESS) {
+			if (connect_wait(fd, opt->wait_ms) == -1)
+				goto fail;
+			break;
+		}
+		/* A full backlog says EAGAIN on Unix sockets: try again soon. */
+		if (errno != EAGAIN && errno != EINTR)
 			goto fail;
-		if (connect_wait(fd, opt->wait_ms) == -1)
+		if (deadline >= 0 && now_ms() >= deadline) {
+			errno = ETIMEDOUT;
 			goto fail;
+		}
+		(void)nanosleep(&pause, NULL);
 	}
 	return fd;
 fail:

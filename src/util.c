@@ -19,7 +19,7 @@
 
 int	verbose;
 
-static void
+static void SC_PRINTF(2, 0)
 vmessage(const char *prefix, const char *fmt, va_list ap)
 {
 	char	line[1024];
