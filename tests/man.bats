@@ -1,0 +1,181 @@
+#!/usr/bin/env bats
+# The man page: lint-clean, every option of --help documented, the
+# sections the project promises, and its EXAMPLES run on loopback.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+MAN=$SOCKCAT_SRCDIR/man/sockcat.1
+
+@test "the man page passes mandoc -Tlint -Wwarning with no message" {
+	command -v mandoc >/dev/null || fail "mandoc is not installed"
+	run -0 --separate-stderr mandoc -Tlint -Wwarning "$MAN"
+	[ -z "$output" ] && [ -z "$stderr" ]
+}
+
+@test "every long option in --help is documented in the man page" {
+	run -0 "$SOCKCAT" --help
+	local opts name missing=
+	opts=$(grep -oE -- '--[a-z][a-z0-9-]+' <<<"$output" | sort -u)
+	[ "$(wc -l <<<"$opts")" -ge 40 ]
+	# mdoc writes --hex-dump as "Fl \-hex\-dump": unescape, then look
+	# for "Fl -hex-dump" (Fl adds the first dash)
+	sed 's/\\-/-/g' "$MAN" >"$BATS_TEST_TMPDIR/man.txt"
+	for name in $opts; do
+		grep -qE -- "Fl ${name#-}( |$)" "$BATS_TEST_TMPDIR/man.txt" ||
+		    missing="$missing $name"
+	done
+	[ -z "$missing" ] || { echo "undocumented:$missing"; false; }
+}
+
+@test "every short option in --help is documented in the man page" {
+	run -0 "$SOCKCAT" --help
+	local opts letter missing=
+	opts=$(grep -oE -- '(^|[ ,])-[0-9A-Za-z](,| |$)' <<<"$output" |
+	    grep -oE -- '-[0-9A-Za-z]' | sort -u)
+	[ "$(wc -l <<<"$opts")" -ge 30 ]
+	for letter in $opts; do
+		grep -qE -- "^\.(It|Op)? ?Fl ${letter#-}( |$)|[ ]Fl ${letter#-}( |$)" "$MAN" ||
+		    missing="$missing $letter"
+	done
+	[ -z "$missing" ] || { echo "undocumented:$missing"; false; }
+}
+
+@test "the man page has the promised sections and at least ten examples" {
+	local sec
+	for sec in NAME SYNOPSIS DESCRIPTION ENVIRONMENT "EXIT STATUS" EXAMPLES \
+	    COMPATIBILITY "SEE ALSO"; do
+		grep -qx "\.Sh $sec" "$MAN" || { echo "missing $sec"; false; }
+	done
+	local n
+	n=$(sed -n '/^\.Sh EXAMPLES/,/^\.Sh /p' "$MAN" | grep -c '^\.Bd -literal')
+	[ "$n" -ge 10 ]
+}
+
+# The EXAMPLES, with loopback in place of the example hosts.
+
+@test "example: a file copied with a listener and a -N sender arrives whole" {
+	local port=$(free_port) file=$BATS_TEST_TMPDIR/backup.tar
+	head -c 300000 /dev/urandom >"$file"
+	start_bg "$SOCKCAT" -l 127.0.0.1 "$port"
+	local listener=$BG_PID out=$BG_OUT
+	wait_listen "$port"
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N 127.0.0.1 "$port" <"$file"
+	wait_exit "$listener" && [ "$WAIT_STATUS" -eq 0 ]
+	cmp "$file" "$out"
+}
+
+@test "example: an HTTP request by hand with -q 0 prints the whole delayed reply" {
+	local port=$(free_port)
+	start_bg python3 -c '
+import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1)
+c, _ = s.accept(); req = b""
+while b"\r\n\r\n" not in req:
+    req += c.recv(4096)
+c.sendall(b"HTTP/1.0 200 OK\r\n\r\n"); time.sleep(0.7); c.sendall(b"late body\n"); c.close()
+' "$port"
+	wait_listen "$port"
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -q 0 127.0.0.1 "$port" \
+	    < <(printf 'GET / HTTP/1.0\r\n\r\n')
+	[ "$output" = $'HTTP/1.0 200 OK\r\n\r\nlate body' ]
+}
+
+@test "example: -q 1 returns after the reply from a server that keeps the connection open" {
+	local port=$(free_port)
+	start_bg python3 -c '
+import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1)
+c, _ = s.accept(); c.recv(100); c.sendall(b"STAT pid 1\r\nEND\r\n"); time.sleep(25)
+' "$port"
+	wait_listen "$port"
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -q 1 127.0.0.1 "$port" <<<stats
+	[ "$output" = $'STAT pid 1\r\nEND\r' ]
+}
+
+@test "example: -w 2 -d tells an open port from a closed one" {
+	local port=$(free_port) closed=$(free_port)
+	start_bg python3 -c '
+import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1)
+c, _ = s.accept(); c.sendall(b"SSH-2.0-test\r\n"); time.sleep(25)
+' "$port"
+	wait_listen "$port"
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -w 2 -d 127.0.0.1 "$port"
+	[ "$output" = $'SSH-2.0-test\r' ]
+	run -1 --separate-stderr timeout 10 "$SOCKCAT" -w 2 -d 127.0.0.1 "$closed"
+	[ "$stderr" = "sockcat: connect to 127.0.0.1 port $closed (tcp) failed: Connection refused" ]
+}
+
+@test "example: one UDP datagram sent with -q 0 reaches a -u -l -W 1 listener, which exits" {
+	local port=$(free_port udp)
+	start_bg "$SOCKCAT" -u -l -W 1 127.0.0.1 "$port"
+	local listener=$BG_PID out=$BG_OUT
+	wait_listen "$port" udp
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -u -q 0 127.0.0.1 "$port" <<<'<14>sockcat: hello'
+	wait_exit "$listener" && [ "$WAIT_STATUS" -eq 0 ]
+	[ "$(cat "$out")" = '<14>sockcat: hello' ]
+}
+
+@test "example: -v -l 127.0.0.1 0 prints the port the kernel chose, and it works" {
+	start_bg "$SOCKCAT" -v -l 127.0.0.1 0
+	local listener=$BG_PID out=$BG_OUT err=$BG_ERR
+	wait_line "$err" '^Listening on 127\.0\.0\.1 [0-9]+$'
+	local port
+	port=$(sed -n 's/^Listening on 127\.0\.0\.1 //p' "$err")
+	[ "$port" -gt 0 ] && [ "$port" -le 65535 ]
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N 127.0.0.1 "$port" <<<ping
+	wait_exit "$listener"
+	[ "$(cat "$out")" = ping ]
+}
+
+@test "example: an HTTP request to a Unix-domain socket with -q 0" {
+	local sock=$BATS_TEST_TMPDIR/docker.sock
+	start_bg python3 -c '
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(1)
+c, _ = s.accept(); req = b""
+while b"\r\n\r\n" not in req:
+    req += c.recv(4096)
+c.sendall(b"HTTP/1.0 200 OK\r\n\r\n{\"Version\":\"x\"}\n"); c.close()
+' "$sock"
+	wait_file "$sock"
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -q 0 -U "$sock" \
+	    < <(printf 'GET /version HTTP/1.0\r\n\r\n')
+	[ "$output" = $'HTTP/1.0 200 OK\r\n\r\n{"Version":"x"}' ]
+}
+
+@test "example: a Unix-domain listener serves one client and removes its socket file" {
+	local sock=$BATS_TEST_TMPDIR/demo.sock
+	start_bg "$SOCKCAT" -l -U "$sock"
+	local listener=$BG_PID out=$BG_OUT
+	wait_file "$sock"
+	[ -S "$sock" ]
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N -U "$sock" <<<hello
+	wait_exit "$listener" && [ "$WAIT_STATUS" -eq 0 ]
+	[ "$(cat "$out")" = hello ]
+	[ ! -e "$sock" ]
+}
+
+@test "example: -6 -s ::1 -p binds the client and -o records a hex dump" {
+	local port=$(free_port) src=$(free_port) dump=$BATS_TEST_TMPDIR/session.hex
+	start_bg "$SOCKCAT" -v -6 -l ::1 "$port"
+	local listener=$BG_PID err=$BG_ERR
+	wait_listen "$port"
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N -6 -s ::1 -p "$src" -o "$dump" ::1 "$port" <<<hello
+	wait_exit "$listener"
+	grep -qx "Connection received on ::1 $src" "$err"
+	grep -q '^> 00000000 68 65 6c 6c 6f 0a .*hello\.$' "$dump"
+}
+
+@test "example: -vv reports the byte counts when the copy ends" {
+	local port=$(free_port) file=$BATS_TEST_TMPDIR/disk.img
+	head -c 12345 /dev/urandom >"$file"
+	start_bg "$SOCKCAT" -l 127.0.0.1 "$port"
+	wait_listen "$port"
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -vv -N 127.0.0.1 "$port" <"$file"
+	[[ "$stderr" =~ sockcat:\ 12345\ bytes\ sent,\ 0\ bytes\ received\ in\ [0-9]+\.[0-9]{3}\ seconds ]]
+}
