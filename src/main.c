@@ -88,14 +88,15 @@ open_unix_client(const struct options *opt)
 		}
 		src = reply;
 	}
-	if (src != NULL)
-		unlink_at_exit(src);
 	if ((fd = sock_unix_connect(opt, opt->path, src, &what)) == -1) {
 		sc_warn("%s %s failed: %s", what,
 		    strcmp(what, "bind") == 0 ? src : opt->path,
 		    strerror(errno));
 		return -1;
 	}
+	/* Only once the bind is ours: never remove someone else's file. */
+	if (src != NULL)
+		unlink_at_exit(src);
 	sc_status("Connection to %s succeeded!", opt->path);
 	return fd;
 }

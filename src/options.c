@@ -260,23 +260,31 @@ parse_tos(const char *s)
 		{ "cs6", 0xc0 }, { "cs7", 0xe0 },
 		{ "ef", 0xb8 },
 		{ "inetcontrol", 0xc0 },
+		{ "lowcost", 0x02 },
 		{ "lowdelay", 0x10 },
 		{ "netcontrol", 0xe0 },
 		{ "reliability", 0x04 },
 		{ "throughput", 0x08 },
 		{ "va", 0xb0 }
 	};
-	char	*end;
-	long	 v;
-	size_t	 i;
+	const char	*digits;
+	char		*end;
+	long		 v;
+	size_t		 i;
+	int		 hex;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strcasecmp(s, names[i].name) == 0)
 			return names[i].value;
-	if (isdigit((unsigned char)*s)) {
-		errno = 0;
-		v = strtol(s, &end, 0);
-		if (*end == '\0' && errno == 0 && v >= 0 && v <= 255)
+	/* Decimal, or hexadecimal after 0x: never octal (nc.openbsd). */
+	hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	digits = hex ? s + 2 : s;
+	for (i = 0; digits[i] != '\0' && i < 8; i++)
+		if (!(hex ? isxdigit : isdigit)((unsigned char)digits[i]))
+			break;
+	if (i > 0 && i < 8 && digits[i] == '\0') {
+		v = strtol(digits, &end, hex ? 16 : 10);
+		if (v <= 255)
 			return (int)v;
 	}
 	usage_error("invalid TOS value '%s' for -T", s);
@@ -499,7 +507,7 @@ opt_parse(struct options *opt, int argc, char *argv[])
 			opt->dccp = true;
 			break;
 		case 'S':
-			sc_fatal(EXIT_USAGE, "-S (TCP MD5 signatures) is not "
+			usage_error("-S (TCP MD5 signatures) is not "
 			    "supported on this system");
 		case 'h':
 			fputs(usage_text, stdout);
@@ -512,7 +520,7 @@ opt_parse(struct options *opt, int argc, char *argv[])
 		case OPT_FORK: case OPT_BROKER: case OPT_CHAT:
 		case OPT_MAX_CONNS: case OPT_ALLOW: case OPT_DENY:
 		case OPT_RETRY:
-			sc_fatal(EXIT_USAGE, "%s is not implemented yet",
+			usage_error("%s is not implemented yet",
 			    spelled(c, index));
 		case ':':
 			usage_error("option '%s' needs an argument",
@@ -523,6 +531,7 @@ opt_parse(struct options *opt, int argc, char *argv[])
 			usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	check_conflicts(opt);
 	if (opt->dccp) {
 #if defined(SOCK_DCCP) && defined(IPPROTO_DCCP)
 		opt->socktype = SOCK_DCCP;
@@ -531,6 +540,5 @@ opt_parse(struct options *opt, int argc, char *argv[])
 		sc_fatal(EXIT_NET, "DCCP is not available on this system");
 #endif
 	}
-	check_conflicts(opt);
 	take_operands(opt, argc - optind, argv + optind);
 }

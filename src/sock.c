@@ -279,14 +279,19 @@ sock_take_peer(int fd, struct sockaddr_storage *peer, socklen_t *len)
 	return connect(fd, (struct sockaddr *)peer, *len);
 }
 
-/* Is someone still serving the socket at this address? */
+/*
+ * Is someone still serving the socket at this address?  The probe is a
+ * datagram socket's connect(), which never makes a connection: a live
+ * datagram socket accepts it, a live socket of another type answers
+ * EPROTOTYPE, and only a file nobody is bound to answers ECONNREFUSED.
+ * A stream probe would be taken by a one-shot listener as its client.
+ */
 static int
-unix_in_use(const struct options *opt, const struct sockaddr_un *sun,
-    socklen_t len)
+unix_in_use(const struct sockaddr_un *sun, socklen_t len)
 {
 	int	fd, r;
 
-	if ((fd = socket(AF_UNIX, opt->socktype, 0)) == -1)
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM, 0)) == -1)
 		return 1;
 	r = connect(fd, (const struct sockaddr *)sun, len);
 	if (r == -1 && (errno == ECONNREFUSED || errno == ENOENT))
@@ -321,7 +326,7 @@ sock_unix_listen(const struct options *opt, const char *path,
 			errno = ENOTSOCK;
 			goto fail;
 		}
-		if (unix_in_use(opt, &sun, len)) {
+		if (unix_in_use(&sun, len)) {
 			errno = EADDRINUSE;
 			goto fail;
 		}
@@ -343,14 +348,38 @@ fail:
 	return -1;
 }
 
+/*
+ * connect(2) a Unix socket, bounded by -w.  A full backlog answers EAGAIN
+ * on Unix sockets instead of queueing the SYN as TCP does: try again soon.
+ */
+static int
+unix_connect_retry(const struct options *opt, int fd,
+    const struct sockaddr_un *sun, socklen_t len)
+{
+	static const struct timespec pause = { 0, 10 * 1000 * 1000 };
+	long long	deadline;
+
+	deadline = opt->wait_ms < 0 ? -1 : now_ms() + opt->wait_ms;
+	while (connect(fd, (const struct sockaddr *)sun, len) == -1) {
+		if (errno == EINPROGRESS)
+			return connect_wait(fd, opt->wait_ms);
+		if (errno != EAGAIN && errno != EINTR)
+			return -1;
+		if (deadline >= 0 && now_ms() >= deadline) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		(void)nanosleep(&pause, NULL);
+	}
+	return 0;
+}
+
 int
 sock_unix_connect(const struct options *opt, const char *path,
     const char *src, const char **what)
 {
-	static const struct timespec pause = { 0, 10 * 1000 * 1000 };
 	struct sockaddr_un	sun;
 	socklen_t		len;
-	long long		deadline;
 	int			fd;
 
 	*what = "socket path";
@@ -370,23 +399,15 @@ sock_unix_connect(const struct options *opt, const char *path,
 			goto fail;
 	}
 	*what = "connect";
-	deadline = opt->wait_ms < 0 ? -1 : now_ms() + opt->wait_ms;
-	while (connect(fd, (struct sockaddr *)&sun, len) == -1) {
-		if (errno == EINPROGRESS) {
-			if (connect_wait(fd, opt->wait_ms) == -1)
-				goto fail;
-			break;
-		}
-		/* A full backlog says EAGAIN on Unix sockets: try again soon. */
-		if (errno != EAGAIN && errno != EINTR)
-			goto fail;
-		if (deadline >= 0 && now_ms() >= deadline) {
-			errno = ETIMEDOUT;
-			goto fail;
-		}
-		(void)nanosleep(&pause, NULL);
+	if (unix_connect_retry(opt, fd, &sun, len) == 0)
+		return fd;
+	if (src != NULL && src[0] != '@') {
+		/* We made that file with our bind: take it back. */
+		int	saved = errno;
+
+		(void)unlink(src);
+		errno = saved;
 	}
-	return fd;
 fail:
 	close_keep_errno(fd);
 	return -1;

@@ -1,0 +1,371 @@
+#!/usr/bin/env bats
+# Command-line contract: usage errors (status 2, one line, the --help
+# hint), --help and --version, ports and service names, TIME units,
+# resolution and connect failures (status 1), closed standard descriptors.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+# A one-shot TCP peer: accept one client on 127.0.0.1 PORT, send the
+# bytes of SEND_FILE, shut down its write side, then record everything
+# the client sends into RECV_FILE until the client closes.
+PEER_PY='
+import socket, sys
+port, send_file, recv_file = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.bind(("127.0.0.1", port))
+ls.listen(1)
+c, _ = ls.accept()
+ls.close()
+with open(send_file, "rb") as f:
+    c.sendall(f.read())
+c.shutdown(socket.SHUT_WR)
+with open(recv_file, "wb") as out:
+    while True:
+        b = c.recv(65536)
+        if not b:
+            break
+        out.write(b)
+        out.flush()
+c.close()
+'
+
+# usage_error ARGS...: sockcat ARGS must fail with status 2, nothing on
+# stdout, and exactly one stderr line "sockcat: ... Try 'sockcat --help'".
+usage_error() {
+	run -2 --separate-stderr timeout 10 "$SOCKCAT" "$@" </dev/null
+	[ -z "$output" ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ $stderr != *$'\n'* ]]
+	[[ $stderr == "sockcat: "* ]]
+	[[ $stderr == *"Try 'sockcat --help'"* ]]
+}
+
+# one_line_status2 ARGS...: status 2, one "sockcat: " line, stdout empty
+# (the hint itself is checked separately).
+one_line_status2() {
+	run -2 --separate-stderr timeout 10 "$SOCKCAT" "$@" </dev/null
+	[ -z "$output" ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ $stderr != *$'\n'* ]]
+	[[ $stderr == "sockcat: "* ]]
+}
+
+# A TCP port with nothing listening on 127.0.0.1: connects are refused.
+closed_port() {
+	free_port tcp
+}
+
+@test "an unknown short option is a usage error" {
+	usage_error -Q 127.0.0.1 80
+	[[ $stderr == *"-Q"* ]]
+}
+
+@test "an unknown long option is a usage error" {
+	usage_error --no-such-option 127.0.0.1 80
+	[[ $stderr == *"--no-such-option"* ]]
+}
+
+@test "an option missing its argument is a usage error" {
+	usage_error 127.0.0.1 80 -w
+	usage_error -p
+	usage_error --wait
+	usage_error -o
+}
+
+@test "a source port above 65535 is a usage error" {
+	usage_error -p 70000 127.0.0.1 80
+	[[ $stderr == *70000* ]]
+}
+
+@test "a source port that is neither a number nor a service is a usage error" {
+	usage_error -p abc 127.0.0.1 80
+	[[ $stderr == *abc* ]]
+}
+
+@test "a destination port above 65535 is a usage error" {
+	usage_error 127.0.0.1 70000
+}
+
+@test "port 0 is a usage error for a client, as destination or source" {
+	usage_error 127.0.0.1 0
+	usage_error -p 0 127.0.0.1 80
+}
+
+@test "an unknown service name as PORT is a usage error" {
+	usage_error 127.0.0.1 no-such-service-name
+}
+
+@test "a TIME with an unknown unit is a usage error" {
+	usage_error -w 1x 127.0.0.1 80
+	[[ $stderr == *1x* ]]
+	usage_error -i 2y 127.0.0.1 80
+	usage_error --idle-timeout 3q 127.0.0.1 80
+}
+
+@test "an empty TIME is a usage error" {
+	usage_error -w '' 127.0.0.1 80
+	usage_error --idle-timeout '' 127.0.0.1 80
+}
+
+@test "a negative -w is a usage error" {
+	usage_error -w -1 127.0.0.1 80
+}
+
+@test "a -q that is not a TIME is a usage error" {
+	usage_error -q bad 127.0.0.1 80
+	[[ $stderr == *bad* ]]
+}
+
+@test "an unknown -T keyword is a usage error" {
+	usage_error -T bad 127.0.0.1 80
+	usage_error -T 256 127.0.0.1 80
+	usage_error --tos=lowdelayx 127.0.0.1 80
+}
+
+@test "bad -I and -O buffer sizes are usage errors" {
+	usage_error -I x 127.0.0.1 80
+	usage_error -I 12k 127.0.0.1 80
+	usage_error -I 0 127.0.0.1 80
+	usage_error -O x 127.0.0.1 80
+	usage_error -O -5 127.0.0.1 80
+}
+
+@test "bad -M and -m TTLs are usage errors" {
+	usage_error -M 0 127.0.0.1 80
+	usage_error -M 256 127.0.0.1 80
+	usage_error -M x 127.0.0.1 80
+	usage_error -m 0 127.0.0.1 80
+	usage_error -m 256 127.0.0.1 80
+	usage_error -m 1.5 127.0.0.1 80
+}
+
+@test "a bad -W count is a usage error" {
+	usage_error -W 0 127.0.0.1 80
+	usage_error -W many 127.0.0.1 80
+}
+
+@test "-U with -p is a usage error" {
+	usage_error -U -p 1234 "$BATS_TEST_TMPDIR/sock"
+}
+
+@test "an extra positional argument is a usage error" {
+	usage_error 127.0.0.1 80 81
+	[[ $stderr == *81* ]]
+	usage_error -l 127.0.0.1 80 81
+	usage_error -U "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b"
+}
+
+@test "connecting with no PORT, or no HOST at all, is a usage error" {
+	usage_error 127.0.0.1
+	usage_error
+	usage_error -l
+}
+
+@test "-l -p PORT together with a positional port is a usage error" {
+	usage_error -l -p 4000 4001
+}
+
+@test "not-implemented options are refused with status 2 and one message line" {
+	one_line_status2 -k -l 127.0.0.1 4000
+	one_line_status2 --fork -l 127.0.0.1 4000
+	one_line_status2 -e /bin/cat 127.0.0.1 80
+	one_line_status2 -c cat 127.0.0.1 80
+	one_line_status2 --broker -l 127.0.0.1 4000
+	one_line_status2 --chat -l 127.0.0.1 4000
+	one_line_status2 -z 127.0.0.1 80
+	one_line_status2 -x 127.0.0.1:1080 127.0.0.1 80
+	one_line_status2 -F 127.0.0.1 80
+	one_line_status2 --retry 1 127.0.0.1 80
+}
+
+@test "the refusal of a not-implemented option ends with the --help hint" {
+	usage_error -k -l 127.0.0.1 4000
+	usage_error --fork -l 127.0.0.1 4000
+	usage_error -e /bin/cat 127.0.0.1 80
+	usage_error -c cat 127.0.0.1 80
+	usage_error --broker -l 127.0.0.1 4000
+	usage_error --chat -l 127.0.0.1 4000
+	usage_error -z 127.0.0.1 80
+	usage_error -x 127.0.0.1:1080 127.0.0.1 80
+	usage_error -F 127.0.0.1 80
+	usage_error --retry 1 127.0.0.1 80
+}
+
+@test "-S is refused as a usage error with the --help hint" {
+	usage_error -S 127.0.0.1 80
+}
+
+@test "-Z together with -u is a usage error" {
+	usage_error -Z -u 127.0.0.1 80
+}
+
+@test "-h and --help print the usage on stdout and exit 0" {
+	local opt
+	for opt in -h --help; do
+		run -0 --separate-stderr timeout 10 "$SOCKCAT" "$opt"
+		[[ ${lines[0]} == usage:* ]]
+		[[ $output == *--listen* ]]
+		[ -z "$stderr" ]
+	done
+}
+
+@test "-V and --version print the version on stdout and exit 0" {
+	local opt
+	for opt in -V --version; do
+		run -0 --separate-stderr timeout 10 "$SOCKCAT" "$opt"
+		[[ $output =~ ^sockcat\ [0-9]+\.[0-9]+ ]]
+		[ "${#lines[@]}" -eq 1 ]
+		[ -z "$stderr" ]
+	done
+}
+
+@test "a listener on port 0 reports the kernel's port with -v and serves it" {
+	start_bg "$SOCKCAT" -v -l 127.0.0.1 0
+	local srv_out=$BG_OUT srv_err=$BG_ERR srv=$BG_PID
+	wait_line "$srv_err" '^Listening on 127\.0\.0\.1 [0-9]+$'
+	local port
+	port=$(sed -n 's/^Listening on 127\.0\.0\.1 \([0-9][0-9]*\)$/\1/p' "$srv_err")
+	[ "$port" -gt 0 ]
+	printf 'via port zero\n' >"$BATS_TEST_TMPDIR/in"
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N 127.0.0.1 "$port" \
+	    <"$BATS_TEST_TMPDIR/in"
+	wait_exit "$srv" 10
+	cmp "$BATS_TEST_TMPDIR/in" "$srv_out"
+}
+
+@test "a service name works as a listener's PORT" {
+	# http-alt is 8080/tcp in /etc/services.
+	getent services http-alt/tcp | grep -q '8080/tcp' ||
+	    skip "http-alt is not 8080/tcp here"
+	! ss -H -tln 'sport = :8080' | grep -q . || skip "port 8080 is busy"
+	start_bg "$SOCKCAT" -v -l 127.0.0.1 http-alt
+	local srv_out=$BG_OUT srv_err=$BG_ERR srv=$BG_PID
+	wait_line "$srv_err" '^Listening on 127\.0\.0\.1 8080$'
+	printf 'by name\n' >"$BATS_TEST_TMPDIR/in"
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N 127.0.0.1 8080 \
+	    <"$BATS_TEST_TMPDIR/in"
+	wait_exit "$srv" 10
+	cmp "$BATS_TEST_TMPDIR/in" "$srv_out"
+}
+
+@test "a hyphenated service name is accepted as a client's PORT" {
+	# Nothing may listen there: refused (1) or idle close (0), never 2.
+	run --separate-stderr timeout 10 "$SOCKCAT" -w 1 -d 127.0.0.1 http-alt </dev/null
+	[ "$status" -eq 0 ] || [ "$status" -eq 1 ]
+	[[ $stderr != *"Try 'sockcat --help'"* ]]
+	run --separate-stderr timeout 10 "$SOCKCAT" -u -q 0 127.0.0.1 netbios-ns </dev/null
+	[ "$status" -eq 0 ] || [ "$status" -eq 1 ]
+	[[ $stderr != *"Try 'sockcat --help'"* ]]
+}
+
+@test "TIME accepts seconds, fractions and the ms, s, m and h units" {
+	local port t
+	port=$(closed_port)
+	for t in 0.5 500ms 1s 1m 1h 2 .25; do
+		run -1 --separate-stderr timeout 10 "$SOCKCAT" -w "$t" 127.0.0.1 "$port" </dev/null
+		[[ $stderr == *"Connection refused"* ]]
+		run -1 --separate-stderr timeout 10 "$SOCKCAT" --idle-timeout "$t" \
+		    -i "$t" -q "$t" 127.0.0.1 "$port" </dev/null
+		[[ $stderr == *"Connection refused"* ]]
+	done
+}
+
+@test "-q accepts a negative TIME" {
+	local port
+	port=$(closed_port)
+	run -1 --separate-stderr timeout 10 "$SOCKCAT" -q -1 127.0.0.1 "$port" </dev/null
+	[[ $stderr == *"Connection refused"* ]]
+}
+
+@test "an unresolvable host under -n exits 1 with one line naming it" {
+	run -1 --separate-stderr timeout 20 "$SOCKCAT" -n nosuch.invalid 80 </dev/null
+	[ -z "$output" ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ $stderr == "sockcat: "*nosuch.invalid* ]]
+	[[ $stderr != *"Try 'sockcat --help'"* ]]
+}
+
+@test "an unresolvable host name exits 1 with one line naming it" {
+	run -1 --separate-stderr timeout 30 "$SOCKCAT" nosuch.invalid 80 </dev/null
+	[ -z "$output" ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ $stderr == "sockcat: "*nosuch.invalid* ]]
+}
+
+@test "a refused connection exits 1 and says so, even without -v" {
+	local port
+	port=$(closed_port)
+	run -1 --separate-stderr timeout 10 "$SOCKCAT" 127.0.0.1 "$port" </dev/null
+	[ -z "$output" ]
+	[ "$stderr" = "sockcat: connect to 127.0.0.1 port $port (tcp) failed: Connection refused" ]
+}
+
+@test "started with stdin closed, sockcat still prints what the peer sends" {
+	local port
+	port=$(free_port)
+	printf 'from the server\n' >"$BATS_TEST_TMPDIR/send"
+	start_bg python3 -c "$PEER_PY" "$port" "$BATS_TEST_TMPDIR/send" "$BATS_TEST_TMPDIR/recv"
+	local peer=$BG_PID
+	wait_listen "$port"
+	# Closed inside bash -c: under run, a closed fd 0 would be reused
+	# by the pipe that captures stdout.
+	run -0 --separate-stderr bash -c \
+	    'exec <&-; exec timeout 10 "$SOCKCAT" 127.0.0.1 "$1"' _ "$port"
+	[ "$output" = "from the server" ]
+	[ -z "$stderr" ]
+	wait_exit "$peer" 10
+	[ "$WAIT_STATUS" -eq 0 ]
+	# Nothing was read from a socket that landed on descriptor 0.
+	[ ! -s "$BATS_TEST_TMPDIR/recv" ]
+}
+
+@test "started with stdout closed, sockcat still sends its stdin unchanged" {
+	local port
+	port=$(free_port)
+	printf 'from the server\n' >"$BATS_TEST_TMPDIR/send"
+	printf 'from the client\n' >"$BATS_TEST_TMPDIR/in"
+	start_bg python3 -c "$PEER_PY" "$port" "$BATS_TEST_TMPDIR/send" "$BATS_TEST_TMPDIR/recv"
+	local peer=$BG_PID
+	wait_listen "$port"
+	run -0 --separate-stderr bash -c \
+	    'exec >&-; exec timeout 10 "$SOCKCAT" 127.0.0.1 "$1" <"$2"' \
+	    _ "$port" "$BATS_TEST_TMPDIR/in"
+	wait_exit "$peer" 10
+	[ "$WAIT_STATUS" -eq 0 ]
+	# The reply did not go back into the socket as if it were stdout.
+	cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/recv"
+}
+
+@test "started with stderr closed, -v messages never reach the peer" {
+	local port
+	port=$(free_port)
+	printf 'from the server\n' >"$BATS_TEST_TMPDIR/send"
+	printf 'from the client\n' >"$BATS_TEST_TMPDIR/in"
+	start_bg python3 -c "$PEER_PY" "$port" "$BATS_TEST_TMPDIR/send" "$BATS_TEST_TMPDIR/recv"
+	local peer=$BG_PID
+	wait_listen "$port"
+	run -0 --separate-stderr bash -c \
+	    'exec 2>&-; exec timeout 10 "$SOCKCAT" -v -v -N 127.0.0.1 "$1" <"$2"' \
+	    _ "$port" "$BATS_TEST_TMPDIR/in"
+	[ "$output" = "from the server" ]
+	wait_exit "$peer" 10
+	[ "$WAIT_STATUS" -eq 0 ]
+	cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/recv"
+}
+
+@test "started with all three standard descriptors closed, sockcat still connects" {
+	local port
+	port=$(free_port)
+	printf 'from the server\n' >"$BATS_TEST_TMPDIR/send"
+	start_bg python3 -c "$PEER_PY" "$port" "$BATS_TEST_TMPDIR/send" "$BATS_TEST_TMPDIR/recv"
+	local peer=$BG_PID
+	wait_listen "$port"
+	run -0 --separate-stderr bash -c \
+	    'exec <&- >&- 2>&-; exec timeout 10 "$SOCKCAT" -v 127.0.0.1 "$1"' \
+	    _ "$port"
+	wait_exit "$peer" 10
+	[ "$WAIT_STATUS" -eq 0 ]
+	[ ! -s "$BATS_TEST_TMPDIR/recv" ]
+}

@@ -1,0 +1,278 @@
+#!/usr/bin/env bats
+# Time limits: -w (connect and idle), --idle-timeout, -w ignored while
+# a listener waits for its client, -q after stdin's EOF, -i pacing and
+# -W's count of reads.  Upper bounds are loose (timeout); lower bounds
+# only check that a wait really happened.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+# A scripted TCP peer.  Usage: python3 -c "$PEER_PY" ROLE PORT LOG ACTION...
+# ROLE is "listen" (accept one client on 127.0.0.1 PORT) or "connect".
+# Actions, in order:
+#   send:TEXT   send TEXT (backslash escapes allowed, \n)
+#   sleep:SEC   pause
+#   drain       read until the other side's EOF; every chunk read goes to
+#               LOG as "<seconds> <hex bytes>" and its bytes to LOG.raw
+#   hold        keep the connection open (up to 25 s) without reading
+#   close       close the connection (also done at the end)
+PEER_PY='
+import socket, sys, time
+role, port, log = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+if role == "listen":
+    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind(("127.0.0.1", port))
+    ls.listen(1)
+    c, _ = ls.accept()
+    ls.close()
+else:
+    c = socket.create_connection(("127.0.0.1", port), timeout=10)
+    c.settimeout(None)
+with open(log, "w") as lf, open(log + ".raw", "wb") as raw:
+    for act in sys.argv[4:]:
+        verb, _, arg = act.partition(":")
+        if verb == "send":
+            c.sendall(arg.encode().decode("unicode_escape").encode("latin-1"))
+        elif verb == "sleep":
+            time.sleep(float(arg))
+        elif verb == "drain":
+            while True:
+                b = c.recv(65536)
+                if not b:
+                    break
+                lf.write("%.3f %s\n" % (time.monotonic(), b.hex()))
+                lf.flush()
+                raw.write(b)
+                raw.flush()
+        elif verb == "hold":
+            time.sleep(25)
+        elif verb == "close":
+            c.close()
+c.close()
+'
+
+# Milliseconds since the epoch.
+ms() {
+	date +%s%3N
+}
+
+@test "-w bounds a connect that gets no answer, and the failure exits 1" {
+	local port
+	port=$(free_port)
+	# A listener with backlog 0 and one queued client drops further SYNs.
+	start_bg python3 -c '
+import socket, sys, time
+port = int(sys.argv[1])
+ls = socket.socket()
+ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.bind(("127.0.0.1", port))
+ls.listen(0)
+c = socket.create_connection(("127.0.0.1", port), timeout=5)
+print("full", flush=True)
+time.sleep(25)
+' "$port"
+	wait_line "$BG_OUT" '^full$'
+	local t0 t1
+	t0=$(ms)
+	run -1 --separate-stderr timeout 10 "$SOCKCAT" -w 1 127.0.0.1 "$port" </dev/null
+	t1=$(ms)
+	[ -z "$output" ]
+	[ "$stderr" = "sockcat: connect to 127.0.0.1 port $port (tcp) failed: Connection timed out" ]
+	[ $((t1 - t0)) -ge 800 ]
+}
+
+@test "-w closes a connection the peer leaves silent, with status 0" {
+	local port
+	port=$(free_port)
+	start_bg python3 -c "$PEER_PY" listen "$port" "$BATS_TEST_TMPDIR/peer" drain
+	local peer=$BG_PID
+	wait_listen "$port"
+	local t0 t1
+	t0=$(ms)
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -w 1 127.0.0.1 "$port" </dev/null
+	t1=$(ms)
+	[ -z "$output" ]
+	[ -z "$stderr" ]
+	[ $((t1 - t0)) -ge 800 ]
+	# sockcat closed the connection: the peer saw EOF and ended.
+	wait_exit "$peer" 10
+	[ "$WAIT_STATUS" -eq 0 ]
+}
+
+@test "-w idle time restarts with every byte received" {
+	local port
+	port=$(free_port)
+	start_bg python3 -c "$PEER_PY" listen "$port" "$BATS_TEST_TMPDIR/peer" \
+	    'send:t1\n' sleep:0.6 'send:t2\n' sleep:0.6 'send:t3\n' \
+	    sleep:0.6 'send:t4\n' hold
+	wait_listen "$port"
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -w 1.2 127.0.0.1 "$port" </dev/null
+	[ "$output" = $'t1\nt2\nt3\nt4' ]
+	[ -z "$stderr" ]
+}
+
+@test "--idle-timeout closes a silent connection, with status 0" {
+	local port
+	port=$(free_port)
+	start_bg python3 -c "$PEER_PY" listen "$port" "$BATS_TEST_TMPDIR/peer" \
+	    'send:hello\n' drain
+	local peer=$BG_PID
+	wait_listen "$port"
+	local t0 t1
+	t0=$(ms)
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" --idle-timeout 1 127.0.0.1 "$port" </dev/null
+	t1=$(ms)
+	[ "$output" = hello ]
+	[ -z "$stderr" ]
+	[ $((t1 - t0)) -ge 800 ]
+	wait_exit "$peer" 10
+	[ "$WAIT_STATUS" -eq 0 ]
+}
+
+@test "--idle-timeout also closes a listener's silent client connection" {
+	local port
+	port=$(free_port)
+	start_bg "$SOCKCAT" --idle-timeout 1 -l 127.0.0.1 "$port"
+	local srv=$BG_PID srv_out=$BG_OUT srv_err=$BG_ERR
+	wait_listen "$port"
+	start_bg python3 -c "$PEER_PY" connect "$port" "$BATS_TEST_TMPDIR/peer" \
+	    'send:ping\n' hold
+	wait_exit "$srv" 10
+	[ "$WAIT_STATUS" -eq 0 ]
+	[ "$(cat "$srv_out")" = ping ]
+	[ ! -s "$srv_err" ]
+}
+
+@test "-w is ignored while listening for the first client" {
+	local port
+	port=$(free_port)
+	start_bg "$SOCKCAT" -w 1 -l 127.0.0.1 "$port"
+	local srv=$BG_PID srv_out=$BG_OUT srv_err=$BG_ERR
+	wait_listen "$port"
+	# Still listening two seconds and more after a -w of one second.
+	if wait_exit "$srv" 3; then
+		echo "the listener quit before any client: $WAIT_STATUS" >&2
+		return 1
+	fi
+	start_bg python3 -c "$PEER_PY" connect "$port" "$BATS_TEST_TMPDIR/peer" \
+	    'send:late\n' hold
+	# Once the client is in, -w closes the idle connection.
+	wait_exit "$srv" 10
+	[ "$WAIT_STATUS" -eq 0 ]
+	[ "$(cat "$srv_out")" = late ]
+	[ ! -s "$srv_err" ]
+}
+
+@test "-q 1 quits after the reply while the server keeps the connection open" {
+	local port
+	port=$(free_port)
+	start_bg python3 -c "$PEER_PY" listen "$port" "$BATS_TEST_TMPDIR/peer" \
+	    drain 'send:reply\n' hold
+	wait_listen "$port"
+	local t0 t1
+	t0=$(ms)
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -q 1 127.0.0.1 "$port" <<<hi
+	t1=$(ms)
+	[ "$output" = reply ]
+	[ -z "$stderr" ]
+	[ $((t1 - t0)) -ge 800 ]
+	# -q implies -N: the server saw stdin's bytes and then EOF.
+	[ "$(cat "$BATS_TEST_TMPDIR/peer.raw")" = hi ]
+}
+
+@test "-q counts its time from the last byte received, not from stdin's EOF" {
+	local port
+	port=$(free_port)
+	start_bg python3 -c "$PEER_PY" listen "$port" "$BATS_TEST_TMPDIR/peer" \
+	    drain 'send:one\n' sleep:1.2 'send:two\n' sleep:1.2 'send:three\n' hold
+	wait_listen "$port"
+	run -0 --separate-stderr timeout 15 "$SOCKCAT" -q 2 127.0.0.1 "$port" <<<hi
+	[ "$output" = $'one\ntwo\nthree' ]
+	[ -z "$stderr" ]
+}
+
+@test "-q 0 waits for the peer to close and prints the whole delayed reply" {
+	local port
+	port=$(free_port)
+	start_bg python3 -c "$PEER_PY" listen "$port" "$BATS_TEST_TMPDIR/peer" \
+	    drain 'send:part1\n' sleep:1.5 'send:part2\n' close
+	wait_listen "$port"
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -q 0 127.0.0.1 "$port" <<<hi
+	[ "$output" = $'part1\npart2' ]
+	[ -z "$stderr" ]
+}
+
+@test "a negative -q also waits for the peer to close" {
+	local port
+	port=$(free_port)
+	start_bg python3 -c "$PEER_PY" listen "$port" "$BATS_TEST_TMPDIR/peer" \
+	    drain sleep:1.5 'send:late\n' close
+	wait_listen "$port"
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -q -1 127.0.0.1 "$port" <<<hi
+	[ "$output" = late ]
+	[ -z "$stderr" ]
+}
+
+@test "-q 0 does not quit while the peer stays open" {
+	local port
+	port=$(free_port)
+	start_bg python3 -c "$PEER_PY" listen "$port" "$BATS_TEST_TMPDIR/peer" \
+	    drain 'send:reply\n' hold
+	wait_listen "$port"
+	run -124 --separate-stderr timeout 2 "$SOCKCAT" -q 0 127.0.0.1 "$port" <<<hi
+	[ "$output" = reply ]
+}
+
+@test "-i sends one line at a time with the delay between lines" {
+	local port
+	port=$(free_port)
+	start_bg python3 -c "$PEER_PY" listen "$port" "$BATS_TEST_TMPDIR/peer" drain
+	local peer=$BG_PID
+	wait_listen "$port"
+	printf 'a\nb\nc\n' >"$BATS_TEST_TMPDIR/in"
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N -i 0.4 127.0.0.1 "$port" \
+	    <"$BATS_TEST_TMPDIR/in"
+	wait_exit "$peer" 10
+	cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/peer.raw"
+	# Three separate arrivals, one line each, spread over two delays.
+	local -a when data
+	local t d
+	while read -r t d; do
+		when+=("$t")
+		data+=("$d")
+	done <"$BATS_TEST_TMPDIR/peer"
+	[ "${#data[@]}" -eq 3 ]
+	[ "${data[*]}" = "610a 620a 630a" ]
+	python3 -c 'import sys; sys.exit(0 if float(sys.argv[2]) - float(sys.argv[1]) >= 0.6 else 1)' \
+	    "${when[0]}" "${when[2]}"
+}
+
+@test "-W N quits after N datagrams received" {
+	local port
+	port=$(free_port udp)
+	start_bg "$SOCKCAT" -u -W 2 -l 127.0.0.1 "$port"
+	local srv=$BG_PID srv_out=$BG_OUT srv_err=$BG_ERR
+	wait_listen "$port" udp
+	python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for d in (b"one\n", b"two\n", b"three\n"):
+    s.sendto(d, ("127.0.0.1", int(sys.argv[1])))
+' "$port"
+	wait_exit "$srv" 10
+	[ "$WAIT_STATUS" -eq 0 ]
+	[ "$(cat "$srv_out")" = $'one\ntwo' ]
+	[ ! -s "$srv_err" ]
+}
+
+@test "-W N quits after N reads on a TCP connection the peer keeps open" {
+	local port
+	port=$(free_port)
+	start_bg python3 -c "$PEER_PY" listen "$port" "$BATS_TEST_TMPDIR/peer" \
+	    'send:one\n' sleep:1 'send:two\n' sleep:1 'send:three\n' hold
+	wait_listen "$port"
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -W 2 127.0.0.1 "$port" </dev/null
+	[ "$output" = $'one\ntwo' ]
+	[ -z "$stderr" ]
+}
