@@ -96,29 +96,6 @@ with open(log + ".out", "wb") as f:
 sys.exit(rc)
 '
 
-# A one-shot TCP peer that records what it receives until EOF, then
-# sends the file given as its third argument (if any) and closes.
-PEER_PY='
-import socket, sys
-port, log = int(sys.argv[1]), sys.argv[2]
-ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-ls.bind(("127.0.0.1", port))
-ls.listen(1)
-c, _ = ls.accept()
-ls.close()
-with open(log, "wb") as lf:
-    while True:
-        b = c.recv(65536)
-        if not b:
-            break
-        lf.write(b)
-if len(sys.argv) > 3:
-    with open(sys.argv[3], "rb") as f:
-        c.sendall(f.read())
-c.close()
-'
-
 # harness ACTION... -- ARGS...: run sockcat ARGS under the harness;
 # its records are $BATS_TEST_TMPDIR/h.net and h.out.
 harness() {
@@ -131,7 +108,7 @@ harness() {
 @test "-C sends each LF as CRLF" {
 	local port
 	port=$(free_port)
-	start_bg python3 -c "$PEER_PY" "$port" "$BATS_TEST_TMPDIR/peer"
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/peer" drain
 	local peer=$BG_PID
 	wait_listen "$port"
 	printf 'one\ntwo\n\nthree\n' >"$BATS_TEST_TMPDIR/in"
@@ -144,7 +121,7 @@ harness() {
 @test "without -C, LF is sent unchanged" {
 	local port
 	port=$(free_port)
-	start_bg python3 -c "$PEER_PY" "$port" "$BATS_TEST_TMPDIR/peer"
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/peer" drain
 	local peer=$BG_PID
 	wait_listen "$port"
 	printf 'one\ntwo\n' >"$BATS_TEST_TMPDIR/in"
@@ -157,7 +134,7 @@ harness() {
 @test "-C leaves an existing CRLF alone and keeps a lone CR" {
 	local port
 	port=$(free_port)
-	start_bg python3 -c "$PEER_PY" "$port" "$BATS_TEST_TMPDIR/peer"
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/peer" drain
 	local peer=$BG_PID
 	wait_listen "$port"
 	printf 'dos\r\nunix\nmac\rend\r\n\n' >"$BATS_TEST_TMPDIR/in"
@@ -176,7 +153,7 @@ harness() {
 @test "-C converts every LF in a large input" {
 	local port
 	port=$(free_port)
-	start_bg python3 -c "$PEER_PY" "$port" "$BATS_TEST_TMPDIR/peer"
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/peer" drain
 	local peer=$BG_PID
 	wait_listen "$port"
 	python3 - "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/want" <<'PY'
@@ -196,8 +173,8 @@ PY
 	local port
 	port=$(free_port)
 	printf 'r1\nr2\r\nr3\r' >"$BATS_TEST_TMPDIR/reply"
-	start_bg python3 -c "$PEER_PY" "$port" "$BATS_TEST_TMPDIR/peer" \
-	    "$BATS_TEST_TMPDIR/reply"
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/peer" \
+	    drain sendfile:"$BATS_TEST_TMPDIR/reply" close
 	wait_listen "$port"
 	run -0 --separate-stderr timeout 10 bash -c \
 	    '"$SOCKCAT" -C -N 127.0.0.1 "$1" <<<hi >"$2"' \

@@ -117,3 +117,18 @@ teardown() {
 	done
 	BG_PIDS=()
 }
+
+# wait_unix_listen PATH [SECONDS]: poll until a Unix stream socket listens
+# at PATH (or the abstract @name), without connecting to it: a one-shot
+# listener would take the probe for its client.
+wait_unix_listen() {
+	local path=$1 secs=${2:-10}
+	local deadline=$((SECONDS + secs))
+	while ! ss -Hxl | awk -v p="$path" '$5 == p { f = 1 } END { exit !f }'; do
+		[ "$SECONDS" -lt "$deadline" ] || return 1
+		sleep 0.02
+	done
+}
+
+# The scripted TCP peer (see its usage): start_bg python3 "$PEER" listen ...
+PEER=$SOCKCAT_SRCDIR/tests/peer.py

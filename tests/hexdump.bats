@@ -6,49 +6,6 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
-# A scripted TCP peer.  Usage: python3 -c "$PEER_PY" ROLE PORT LOG ACTION...
-# ROLE is "listen" (accept one client on 127.0.0.1 PORT) or "connect".
-# Actions, in order:
-#   send:TEXT   send TEXT (backslash escapes allowed, \n)
-#   sendfile:F  send the bytes of file F
-#   drain       read until the other side's EOF, bytes appended to LOG
-#   echo        read until EOF, sending each chunk straight back
-#   close       close the connection (also done at the end)
-PEER_PY='
-import socket, sys
-role, port, log = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-if role == "listen":
-    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    ls.bind(("127.0.0.1", port))
-    ls.listen(1)
-    c, _ = ls.accept()
-    ls.close()
-else:
-    c = socket.create_connection(("127.0.0.1", port), timeout=10)
-    c.settimeout(None)
-with open(log, "wb") as lf:
-    for act in sys.argv[4:]:
-        verb, _, arg = act.partition(":")
-        if verb == "send":
-            c.sendall(arg.encode().decode("unicode_escape").encode("latin-1"))
-        elif verb == "sendfile":
-            with open(arg, "rb") as f:
-                c.sendall(f.read())
-        elif verb in ("drain", "echo"):
-            while True:
-                b = c.recv(65536)
-                if not b:
-                    break
-                lf.write(b)
-                lf.flush()
-                if verb == "echo":
-                    c.sendall(b)
-        elif verb == "close":
-            c.close()
-c.close()
-'
-
 # check_dump DUMP SENT RECEIVED: every line of the hex dump DUMP is
 # well formed (mark, 8-hex-digit offset, 1-16 hex pairs padded to 16
 # columns, the printable text with "." for the rest); each direction's
@@ -88,7 +45,7 @@ PY
 @test "-o writes the exact > line for bytes sent" {
 	local port
 	port=$(free_port)
-	start_bg python3 -c "$PEER_PY" listen "$port" "$BATS_TEST_TMPDIR/peer" drain
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/peer" drain
 	wait_listen "$port"
 	echo stale junk >"$BATS_TEST_TMPDIR/dump"
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N -o "$BATS_TEST_TMPDIR/dump" \
@@ -104,7 +61,7 @@ PY
 @test "-o writes the exact < line for bytes received" {
 	local port
 	port=$(free_port)
-	start_bg python3 -c "$PEER_PY" listen "$port" "$BATS_TEST_TMPDIR/peer" \
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/peer" \
 	    'send:world\n' close
 	wait_listen "$port"
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -o "$BATS_TEST_TMPDIR/dump" \
@@ -119,7 +76,7 @@ PY
 @test "-o splits at 16 bytes and advances the offset line by line" {
 	local port
 	port=$(free_port)
-	start_bg python3 -c "$PEER_PY" listen "$port" "$BATS_TEST_TMPDIR/peer" drain
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/peer" drain
 	wait_listen "$port"
 	printf '0123456789abcdefghijklmnopqrstuvwxyzABCD' >"$BATS_TEST_TMPDIR/in"
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N -o "$BATS_TEST_TMPDIR/dump" \
@@ -135,7 +92,7 @@ PY
 @test "-o shows unprintable bytes as dots and every byte value in hex" {
 	local port
 	port=$(free_port)
-	start_bg python3 -c "$PEER_PY" listen "$port" "$BATS_TEST_TMPDIR/peer" drain
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/peer" drain
 	wait_listen "$port"
 	python3 -c 'import sys; sys.stdout.buffer.write(bytes(range(256)))' \
 	    >"$BATS_TEST_TMPDIR/in"
@@ -155,7 +112,7 @@ PY
 @test "-o keeps a separate offset for each direction across an exchange" {
 	local port
 	port=$(free_port)
-	start_bg python3 -c "$PEER_PY" listen "$port" "$BATS_TEST_TMPDIR/peer" echo
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/peer" echo
 	wait_listen "$port"
 	# Two 20-byte lines, sent apart (-i); the peer echoes each back.
 	printf 'first line, 20 byte\nsecond line 20 byte\n' >"$BATS_TEST_TMPDIR/in"
@@ -178,7 +135,7 @@ PY
 	BG_STDIN=/dev/null start_bg "$SOCKCAT" -o "$BATS_TEST_TMPDIR/dump" -l 127.0.0.1 "$port"
 	local srv=$BG_PID srv_out=$BG_OUT
 	wait_listen "$port"
-	start_bg python3 -c "$PEER_PY" connect "$port" "$BATS_TEST_TMPDIR/peer" \
+	start_bg python3 "$PEER" connect "$port" "$BATS_TEST_TMPDIR/peer" \
 	    'send:hi there\n' close
 	wait_exit "$srv" 10
 	[ "$WAIT_STATUS" -eq 0 ]
@@ -202,7 +159,7 @@ PY
 @test "--output writes a raw copy of the bytes sent and received" {
 	local port
 	port=$(free_port)
-	start_bg python3 -c "$PEER_PY" listen "$port" "$BATS_TEST_TMPDIR/peer" \
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/peer" \
 	    drain 'send:world\n' close
 	wait_listen "$port"
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N --output "$BATS_TEST_TMPDIR/raw" \
@@ -217,7 +174,7 @@ PY
 	port=$(free_port)
 	head -c 100000 /dev/urandom >"$BATS_TEST_TMPDIR/up"
 	head -c 70000 /dev/urandom >"$BATS_TEST_TMPDIR/down"
-	start_bg python3 -c "$PEER_PY" listen "$port" "$BATS_TEST_TMPDIR/peer" \
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/peer" \
 	    drain "sendfile:$BATS_TEST_TMPDIR/down" close
 	wait_listen "$port"
 	run -0 --separate-stderr timeout 20 bash -c \

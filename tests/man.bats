@@ -67,29 +67,19 @@ MAN=$SOCKCAT_SRCDIR/man/sockcat.1
 
 @test "example: an HTTP request by hand with -q 0 prints the whole delayed reply" {
 	local port=$(free_port)
-	start_bg python3 -c '
-import socket, sys, time
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1)
-c, _ = s.accept(); req = b""
-while b"\r\n\r\n" not in req:
-    req += c.recv(4096)
-c.sendall(b"HTTP/1.0 200 OK\r\n\r\n"); time.sleep(0.7); c.sendall(b"late body\n"); c.close()
-' "$port"
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/peer" drain \
+	    'send:HTTP/1.0 200 OK\r\n\r\n' sleep:0.7 'send:late body\n' close
 	wait_listen "$port"
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -q 0 127.0.0.1 "$port" \
 	    < <(printf 'GET / HTTP/1.0\r\n\r\n')
 	[ "$output" = $'HTTP/1.0 200 OK\r\n\r\nlate body' ]
+	printf 'GET / HTTP/1.0\r\n\r\n' | cmp - "$BATS_TEST_TMPDIR/peer"
 }
 
 @test "example: -q 1 returns after the reply from a server that keeps the connection open" {
 	local port=$(free_port)
-	start_bg python3 -c '
-import socket, sys, time
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1)
-c, _ = s.accept(); c.recv(100); c.sendall(b"STAT pid 1\r\nEND\r\n"); time.sleep(25)
-' "$port"
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/peer" drain \
+	    'send:STAT pid 1\r\nEND\r\n' hold
 	wait_listen "$port"
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -q 1 127.0.0.1 "$port" <<<stats
 	[ "$output" = $'STAT pid 1\r\nEND\r' ]
@@ -97,12 +87,8 @@ c, _ = s.accept(); c.recv(100); c.sendall(b"STAT pid 1\r\nEND\r\n"); time.sleep(
 
 @test "example: -w 2 -d tells an open port from a closed one" {
 	local port=$(free_port) closed=$(free_port)
-	start_bg python3 -c '
-import socket, sys, time
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1)
-c, _ = s.accept(); c.sendall(b"SSH-2.0-test\r\n"); time.sleep(25)
-' "$port"
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/peer" \
+	    'send:SSH-2.0-test\r\n' hold
 	wait_listen "$port"
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -w 2 -d 127.0.0.1 "$port"
 	[ "$output" = $'SSH-2.0-test\r' ]

@@ -6,31 +6,6 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
-# A one-shot TCP peer: accept one client on 127.0.0.1 PORT, send the
-# bytes of SEND_FILE, shut down its write side, then record everything
-# the client sends into RECV_FILE until the client closes.
-PEER_PY='
-import socket, sys
-port, send_file, recv_file = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-ls.bind(("127.0.0.1", port))
-ls.listen(1)
-c, _ = ls.accept()
-ls.close()
-with open(send_file, "rb") as f:
-    c.sendall(f.read())
-c.shutdown(socket.SHUT_WR)
-with open(recv_file, "wb") as out:
-    while True:
-        b = c.recv(65536)
-        if not b:
-            break
-        out.write(b)
-        out.flush()
-c.close()
-'
-
 # usage_error ARGS...: sockcat ARGS must fail with status 2, nothing on
 # stdout, and exactly one stderr line "sockcat: ... Try 'sockcat --help'".
 usage_error() {
@@ -306,7 +281,8 @@ closed_port() {
 	local port
 	port=$(free_port)
 	printf 'from the server\n' >"$BATS_TEST_TMPDIR/send"
-	start_bg python3 -c "$PEER_PY" "$port" "$BATS_TEST_TMPDIR/send" "$BATS_TEST_TMPDIR/recv"
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/recv" \
+	    sendfile:"$BATS_TEST_TMPDIR/send" shut drain
 	local peer=$BG_PID
 	wait_listen "$port"
 	# Closed inside bash -c: under run, a closed fd 0 would be reused
@@ -326,7 +302,8 @@ closed_port() {
 	port=$(free_port)
 	printf 'from the server\n' >"$BATS_TEST_TMPDIR/send"
 	printf 'from the client\n' >"$BATS_TEST_TMPDIR/in"
-	start_bg python3 -c "$PEER_PY" "$port" "$BATS_TEST_TMPDIR/send" "$BATS_TEST_TMPDIR/recv"
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/recv" \
+	    sendfile:"$BATS_TEST_TMPDIR/send" shut drain
 	local peer=$BG_PID
 	wait_listen "$port"
 	run -0 --separate-stderr bash -c \
@@ -343,7 +320,8 @@ closed_port() {
 	port=$(free_port)
 	printf 'from the server\n' >"$BATS_TEST_TMPDIR/send"
 	printf 'from the client\n' >"$BATS_TEST_TMPDIR/in"
-	start_bg python3 -c "$PEER_PY" "$port" "$BATS_TEST_TMPDIR/send" "$BATS_TEST_TMPDIR/recv"
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/recv" \
+	    sendfile:"$BATS_TEST_TMPDIR/send" shut drain
 	local peer=$BG_PID
 	wait_listen "$port"
 	run -0 --separate-stderr bash -c \
@@ -359,7 +337,8 @@ closed_port() {
 	local port
 	port=$(free_port)
 	printf 'from the server\n' >"$BATS_TEST_TMPDIR/send"
-	start_bg python3 -c "$PEER_PY" "$port" "$BATS_TEST_TMPDIR/send" "$BATS_TEST_TMPDIR/recv"
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/recv" \
+	    sendfile:"$BATS_TEST_TMPDIR/send" shut drain
 	local peer=$BG_PID
 	wait_listen "$port"
 	run -0 --separate-stderr bash -c \

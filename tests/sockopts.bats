@@ -8,41 +8,6 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
-# A TCP peer.  Usage: python3 -c "$PEER_PY" ROLE PORT TTL LOG [close]
-# ROLE "listen": accept one client on 127.0.0.1 PORT; "connect": connect
-# to it.  TTL (0: the default) is set with IP_TTL first.  Everything
-# received until EOF goes to LOG; then it closes if told to, or keeps
-# the connection open for up to 25 s.
-PEER_PY='
-import socket, sys, time
-role, port, ttl, log = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-close = sys.argv[5:] == ["close"]
-s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-if ttl:
-    s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, ttl)
-if role == "listen":
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("127.0.0.1", port))
-    s.listen(1)
-    c, _ = s.accept()
-    s.close()
-else:
-    s.settimeout(10)
-    s.connect(("127.0.0.1", port))
-    s.settimeout(None)
-    c = s
-with open(log, "wb") as f:
-    while True:
-        b = c.recv(65536)
-        if not b:
-            break
-        f.write(b)
-        f.flush()
-if not close:
-    time.sleep(25)
-c.close()
-'
-
 # A UDP receiver.  Usage: python3 -c "$DGRAM_PY" FAMILY PORT
 # FAMILY is 4 (127.0.0.1) or 6 (::1).  Prints "tos=N ttl=N data=..."
 # for the first datagram, TOS/traffic class and TTL/hop limit as the
@@ -112,7 +77,7 @@ tos_set() {
 @test "-I and -O set the receive and send buffers of a client's connection" {
 	local port
 	port=$(free_port)
-	start_bg python3 -c "$PEER_PY" listen "$port" 0 "$BATS_TEST_TMPDIR/peer"
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/peer" drain hold
 	wait_listen "$port"
 	start_bg "$SOCKCAT" -d -I 40000 -O 50000 127.0.0.1 "$port"
 	# The kernel doubles what SO_RCVBUF/SO_SNDBUF ask for.
@@ -125,7 +90,7 @@ tos_set() {
 	port=$(free_port)
 	start_bg "$SOCKCAT" -I 40000 -O 50000 -l 127.0.0.1 "$port"
 	wait_listen "$port"
-	start_bg python3 -c "$PEER_PY" connect "$port" 0 "$BATS_TEST_TMPDIR/peer"
+	start_bg python3 "$PEER" connect "$port" "$BATS_TEST_TMPDIR/peer" drain hold
 	wait_match 10 'rb80000,.*tb100000,' \
 	    ss -Htmn state established "sport = :$port"
 }
@@ -133,7 +98,7 @@ tos_set() {
 @test "without -I and -O the kernel's buffer sizes are left alone" {
 	local port
 	port=$(free_port)
-	start_bg python3 -c "$PEER_PY" listen "$port" 0 "$BATS_TEST_TMPDIR/peer"
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/peer" drain hold
 	wait_listen "$port"
 	start_bg "$SOCKCAT" -d 127.0.0.1 "$port"
 	wait_match 10 'skmem' ss -Htmn state established "dport = :$port"
@@ -145,7 +110,7 @@ tos_set() {
 	ss --help 2>&1 | grep -q -- --tos || skip "this ss cannot show TOS"
 	local port
 	port=$(free_port)
-	start_bg python3 -c "$PEER_PY" listen "$port" 0 "$BATS_TEST_TMPDIR/peer"
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/peer" drain hold
 	wait_listen "$port"
 	start_bg "$SOCKCAT" -d -T af11 127.0.0.1 "$port"
 	wait_match 10 'tos:0x28' ss -Htn --tos state established "dport = :$port"
@@ -269,13 +234,13 @@ print("sent")
 @test "-m makes a client ignore a server whose packets arrive with a lower TTL" {
 	local port
 	port=$(free_port)
-	start_bg python3 -c "$PEER_PY" listen "$port" 0 "$BATS_TEST_TMPDIR/low"
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/low" drain hold
 	wait_listen "$port"
 	run -1 --separate-stderr timeout 10 "$SOCKCAT" -m 65 -w 1 127.0.0.1 "$port" </dev/null
 	[ "$stderr" = "sockcat: connect to 127.0.0.1 port $port (tcp) failed: Connection timed out" ]
 
 	port=$(free_port)
-	start_bg python3 -c "$PEER_PY" listen "$port" 255 "$BATS_TEST_TMPDIR/high" close
+	start_bg python3 "$PEER" --ttl 255 listen "$port" "$BATS_TEST_TMPDIR/high" drain close
 	wait_listen "$port"
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N -m 65 -w 5 127.0.0.1 "$port" <<<fine
 	[ -z "$stderr" ]
@@ -285,7 +250,7 @@ print("sent")
 @test "-D turns SO_DEBUG on, or fails with a clear message without the privilege" {
 	local port
 	port=$(free_port)
-	start_bg python3 -c "$PEER_PY" listen "$port" 0 "$BATS_TEST_TMPDIR/peer" close
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/peer" drain close
 	wait_listen "$port"
 	run --separate-stderr timeout 10 "$SOCKCAT" -D -N 127.0.0.1 "$port" <<<debug
 	if [ "$status" -eq 0 ]; then

@@ -7,51 +7,6 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
-# A scripted TCP peer.  Usage: python3 -c "$PEER_PY" ROLE PORT LOG ACTION...
-# ROLE is "listen" (accept one client on 127.0.0.1 PORT) or "connect".
-# Actions, in order:
-#   send:TEXT   send TEXT (backslash escapes allowed, \n)
-#   sleep:SEC   pause
-#   drain       read until the other side's EOF; every chunk read goes to
-#               LOG as "<seconds> <hex bytes>" and its bytes to LOG.raw
-#   hold        keep the connection open (up to 25 s) without reading
-#   close       close the connection (also done at the end)
-PEER_PY='
-import socket, sys, time
-role, port, log = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-if role == "listen":
-    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    ls.bind(("127.0.0.1", port))
-    ls.listen(1)
-    c, _ = ls.accept()
-    ls.close()
-else:
-    c = socket.create_connection(("127.0.0.1", port), timeout=10)
-    c.settimeout(None)
-with open(log, "w") as lf, open(log + ".raw", "wb") as raw:
-    for act in sys.argv[4:]:
-        verb, _, arg = act.partition(":")
-        if verb == "send":
-            c.sendall(arg.encode().decode("unicode_escape").encode("latin-1"))
-        elif verb == "sleep":
-            time.sleep(float(arg))
-        elif verb == "drain":
-            while True:
-                b = c.recv(65536)
-                if not b:
-                    break
-                lf.write("%.3f %s\n" % (time.monotonic(), b.hex()))
-                lf.flush()
-                raw.write(b)
-                raw.flush()
-        elif verb == "hold":
-            time.sleep(25)
-        elif verb == "close":
-            c.close()
-c.close()
-'
-
 # Milliseconds since the epoch.
 ms() {
 	date +%s%3N
@@ -85,7 +40,7 @@ time.sleep(25)
 @test "-w closes a connection the peer leaves silent, with status 0" {
 	local port
 	port=$(free_port)
-	start_bg python3 -c "$PEER_PY" listen "$port" "$BATS_TEST_TMPDIR/peer" drain
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/peer" drain
 	local peer=$BG_PID
 	wait_listen "$port"
 	local t0 t1
@@ -103,7 +58,7 @@ time.sleep(25)
 @test "-w idle time restarts with every byte received" {
 	local port
 	port=$(free_port)
-	start_bg python3 -c "$PEER_PY" listen "$port" "$BATS_TEST_TMPDIR/peer" \
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/peer" \
 	    'send:t1\n' sleep:0.6 'send:t2\n' sleep:0.6 'send:t3\n' \
 	    sleep:0.6 'send:t4\n' hold
 	wait_listen "$port"
@@ -115,7 +70,7 @@ time.sleep(25)
 @test "--idle-timeout closes a silent connection, with status 0" {
 	local port
 	port=$(free_port)
-	start_bg python3 -c "$PEER_PY" listen "$port" "$BATS_TEST_TMPDIR/peer" \
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/peer" \
 	    'send:hello\n' drain
 	local peer=$BG_PID
 	wait_listen "$port"
@@ -136,7 +91,7 @@ time.sleep(25)
 	start_bg "$SOCKCAT" --idle-timeout 1 -l 127.0.0.1 "$port"
 	local srv=$BG_PID srv_out=$BG_OUT srv_err=$BG_ERR
 	wait_listen "$port"
-	start_bg python3 -c "$PEER_PY" connect "$port" "$BATS_TEST_TMPDIR/peer" \
+	start_bg python3 "$PEER" connect "$port" "$BATS_TEST_TMPDIR/peer" \
 	    'send:ping\n' hold
 	wait_exit "$srv" 10
 	[ "$WAIT_STATUS" -eq 0 ]
@@ -155,7 +110,7 @@ time.sleep(25)
 		echo "the listener quit before any client: $WAIT_STATUS" >&2
 		return 1
 	fi
-	start_bg python3 -c "$PEER_PY" connect "$port" "$BATS_TEST_TMPDIR/peer" \
+	start_bg python3 "$PEER" connect "$port" "$BATS_TEST_TMPDIR/peer" \
 	    'send:late\n' hold
 	# Once the client is in, -w closes the idle connection.
 	wait_exit "$srv" 10
@@ -167,7 +122,7 @@ time.sleep(25)
 @test "-q 1 quits after the reply while the server keeps the connection open" {
 	local port
 	port=$(free_port)
-	start_bg python3 -c "$PEER_PY" listen "$port" "$BATS_TEST_TMPDIR/peer" \
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/peer" \
 	    drain 'send:reply\n' hold
 	wait_listen "$port"
 	local t0 t1
@@ -178,13 +133,13 @@ time.sleep(25)
 	[ -z "$stderr" ]
 	[ $((t1 - t0)) -ge 800 ]
 	# -q implies -N: the server saw stdin's bytes and then EOF.
-	[ "$(cat "$BATS_TEST_TMPDIR/peer.raw")" = hi ]
+	[ "$(cat "$BATS_TEST_TMPDIR/peer")" = hi ]
 }
 
 @test "-q counts its time from the last byte received, not from stdin's EOF" {
 	local port
 	port=$(free_port)
-	start_bg python3 -c "$PEER_PY" listen "$port" "$BATS_TEST_TMPDIR/peer" \
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/peer" \
 	    drain 'send:one\n' sleep:1.2 'send:two\n' sleep:1.2 'send:three\n' hold
 	wait_listen "$port"
 	run -0 --separate-stderr timeout 15 "$SOCKCAT" -q 2 127.0.0.1 "$port" <<<hi
@@ -195,7 +150,7 @@ time.sleep(25)
 @test "-q 0 waits for the peer to close and prints the whole delayed reply" {
 	local port
 	port=$(free_port)
-	start_bg python3 -c "$PEER_PY" listen "$port" "$BATS_TEST_TMPDIR/peer" \
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/peer" \
 	    drain 'send:part1\n' sleep:1.5 'send:part2\n' close
 	wait_listen "$port"
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -q 0 127.0.0.1 "$port" <<<hi
@@ -206,7 +161,7 @@ time.sleep(25)
 @test "a negative -q also waits for the peer to close" {
 	local port
 	port=$(free_port)
-	start_bg python3 -c "$PEER_PY" listen "$port" "$BATS_TEST_TMPDIR/peer" \
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/peer" \
 	    drain sleep:1.5 'send:late\n' close
 	wait_listen "$port"
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -q -1 127.0.0.1 "$port" <<<hi
@@ -217,7 +172,7 @@ time.sleep(25)
 @test "-q 0 does not quit while the peer stays open" {
 	local port
 	port=$(free_port)
-	start_bg python3 -c "$PEER_PY" listen "$port" "$BATS_TEST_TMPDIR/peer" \
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/peer" \
 	    drain 'send:reply\n' hold
 	wait_listen "$port"
 	run -124 --separate-stderr timeout 2 "$SOCKCAT" -q 0 127.0.0.1 "$port" <<<hi
@@ -227,21 +182,21 @@ time.sleep(25)
 @test "-i sends one line at a time with the delay between lines" {
 	local port
 	port=$(free_port)
-	start_bg python3 -c "$PEER_PY" listen "$port" "$BATS_TEST_TMPDIR/peer" drain
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/peer" drain
 	local peer=$BG_PID
 	wait_listen "$port"
 	printf 'a\nb\nc\n' >"$BATS_TEST_TMPDIR/in"
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N -i 0.4 127.0.0.1 "$port" \
 	    <"$BATS_TEST_TMPDIR/in"
 	wait_exit "$peer" 10
-	cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/peer.raw"
+	cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/peer"
 	# Three separate arrivals, one line each, spread over two delays.
 	local -a when data
 	local t d
 	while read -r t d; do
 		when+=("$t")
 		data+=("$d")
-	done <"$BATS_TEST_TMPDIR/peer"
+	done <"$BATS_TEST_TMPDIR/peer.times"
 	[ "${#data[@]}" -eq 3 ]
 	[ "${data[*]}" = "610a 620a 630a" ]
 	python3 -c 'import sys; sys.exit(0 if float(sys.argv[2]) - float(sys.argv[1]) >= 0.6 else 1)' \
@@ -269,7 +224,7 @@ for d in (b"one\n", b"two\n", b"three\n"):
 @test "-W N quits after N reads on a TCP connection the peer keeps open" {
 	local port
 	port=$(free_port)
-	start_bg python3 -c "$PEER_PY" listen "$port" "$BATS_TEST_TMPDIR/peer" \
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/peer" \
 	    'send:one\n' sleep:1 'send:two\n' sleep:1 'send:three\n' hold
 	wait_listen "$port"
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -W 2 127.0.0.1 "$port" </dev/null
