@@ -276,7 +276,15 @@ sock_take_peer(int fd, struct sockaddr_storage *peer, socklen_t *len)
 	if (peer->ss_family == AF_UNIX &&
 	    *len <= offsetof(struct sockaddr_un, sun_path))
 		return 0;
-	return connect(fd, (struct sockaddr *)peer, *len);
+	/*
+	 * A Unix peer may be gone already, its reply socket removed: its
+	 * datagram is still ours to read, only replies have nowhere to go.
+	 */
+	if (connect(fd, (struct sockaddr *)peer, *len) == -1 &&
+	    (peer->ss_family != AF_UNIX ||
+	    (errno != ENOENT && errno != ECONNREFUSED)))
+		return -1;
+	return 0;
 }
 
 /*

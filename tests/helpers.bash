@@ -32,12 +32,16 @@ PY
 # start_bg CMD...: run CMD in the background under `timeout 30`, with
 # stdout and stderr in $BATS_TEST_TMPDIR/bg.N.{out,err}; BG_OUT and BG_ERR
 # name the files of the latest one.  Its stdin is the file named by
-# BG_STDIN (BG_STDIN=file start_bg ...), /dev/null by default.
+# BG_STDIN (BG_STDIN=file start_bg ...), /dev/null by default.  It runs
+# in a process group of its own (setsid), so that teardown can end the
+# timeout and CMD together, and without bats' descriptor 3, so that a
+# straggler can never keep bats waiting.
 start_bg() {
 	local n=${#BG_PIDS[@]}
 	BG_OUT=$BATS_TEST_TMPDIR/bg.$n.out
 	BG_ERR=$BATS_TEST_TMPDIR/bg.$n.err
-	timeout 30 "$@" <"${BG_STDIN:-/dev/null}" >"$BG_OUT" 2>"$BG_ERR" &
+	setsid timeout 30 "$@" <"${BG_STDIN:-/dev/null}" >"$BG_OUT" \
+	    2>"$BG_ERR" 3>&- &
 	BG_PID=$!
 	BG_PIDS+=("$BG_PID")
 }
@@ -102,15 +106,16 @@ wait_exit() {
 		fi
 		sleep 0.02
 	done
-	wait "$pid"
-	WAIT_STATUS=$?
+	WAIT_STATUS=0
+	wait "$pid" || WAIT_STATUS=$?
 	return 0
 }
 
 teardown() {
 	local pid
+	# Each is the leader of its own group: end the group, then reap.
 	for pid in "${BG_PIDS[@]}"; do
-		kill "$pid" 2>/dev/null || true
+		kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true
 	done
 	for pid in "${BG_PIDS[@]}"; do
 		wait "$pid" 2>/dev/null || true

@@ -1,0 +1,103 @@
+#!/usr/bin/env bats
+# Half-close: -N and -q shut the write side after stdin's EOF and keep
+# printing the reply; without them the peer sees no EOF (nc.openbsd); a
+# peer's EOF ends sockcat after all it sent is out, stdin open or not.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+# start_peer PORT ACTION...: the scripted peer (tests/peer.py) listening
+# on 127.0.0.1 PORT for one client; what it receives goes to $PEER_LOG.
+start_peer() {
+	PEER_LOG=$BATS_TEST_TMPDIR/peer.log
+	start_bg python3 "$PEER" listen "$1" "$PEER_LOG" "${@:2}"
+	wait_listen "$1"
+}
+
+@test "-N sends EOF after stdin ends and still prints the reply" {
+	port=$(free_port)
+	start_peer "$port" drain 'send:reply after EOF\n'
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N 127.0.0.1 "$port" \
+	    <<<"hi"
+	[ "$output" = "reply after EOF" ]
+	[ -z "$stderr" ]
+	[ "$(cat "$PEER_LOG")" = hi ]
+}
+
+@test "without -N or -q the peer sees no EOF after stdin ends" {
+	port=$(free_port)
+	# Reads until EOF or 2 s of silence, then says which came first.
+	start_bg python3 -c '
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(1)
+c, _ = s.accept()
+c.settimeout(2)
+answer = b"no eof\n"
+try:
+    while True:
+        if not c.recv(65536):
+            answer = b"eof\n"
+            break
+except socket.timeout:
+    pass
+c.settimeout(None)
+c.sendall(answer)
+c.close()
+' "$port"
+	wait_listen "$port"
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" 127.0.0.1 "$port" \
+	    <<<"hi"
+	[ "$output" = "no eof" ]
+}
+
+@test "-q TIME also sends EOF after stdin ends and prints the reply" {
+	port=$(free_port)
+	start_peer "$port" drain 'send:reply to -q\n'
+	# Long enough that a slow peer's reply still counts.
+	run -0 --separate-stderr timeout 20 "$SOCKCAT" -q 3 127.0.0.1 "$port" \
+	    <<<"quit later"
+	[ "$output" = "reply to -q" ]
+	[ "$(cat "$PEER_LOG")" = "quit later" ]
+}
+
+@test "-N sends EOF only after all of stdin has gone out" {
+	port=$(free_port)
+	head -c 4194304 /dev/urandom >"$BATS_TEST_TMPDIR/data"
+	start_peer "$port" drain 'send:done\n'
+	run -0 --separate-stderr timeout 30 "$SOCKCAT" -N 127.0.0.1 "$port" \
+	    <"$BATS_TEST_TMPDIR/data"
+	[ "$output" = done ]
+	cmp "$BATS_TEST_TMPDIR/data" "$PEER_LOG"
+}
+
+@test "a peer's EOF ends sockcat after all it sent is written, with stdin still open" {
+	port=$(free_port)
+	head -c 2097152 /dev/urandom >"$BATS_TEST_TMPDIR/data"
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	# Hold the fifo open for writing so sockcat's stdin never ends.
+	exec {hold}<>"$BATS_TEST_TMPDIR/fifo"
+	start_peer "$port" "sendfile:$BATS_TEST_TMPDIR/data" close
+	run -0 --separate-stderr timeout 20 sh -c 'exec "$1" 127.0.0.1 "$2" \
+	    <"$3/fifo" >"$3/out"' sh "$SOCKCAT" "$port" "$BATS_TEST_TMPDIR"
+	exec {hold}>&-
+	cmp "$BATS_TEST_TMPDIR/data" "$BATS_TEST_TMPDIR/out"
+}
+
+@test "a listener ends when its peer sends EOF, with its own stdin still open" {
+	port=$(free_port)
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	exec {hold}<>"$BATS_TEST_TMPDIR/fifo"
+	BG_STDIN=$BATS_TEST_TMPDIR/fifo start_bg "$SOCKCAT" -l 127.0.0.1 "$port"
+	wait_listen "$port"
+	# The peer sends, shuts its write side, and reads until sockcat closes.
+	run -0 --separate-stderr timeout 10 python3 "$PEER" connect "$port" \
+	    "$BATS_TEST_TMPDIR/peer.log" 'send:last words\n' shut drain
+	wait_exit "$BG_PID" 10
+	status_bg=$WAIT_STATUS
+	exec {hold}>&-
+	[ "$status_bg" -eq 0 ]
+	[ "$(cat "$BG_OUT")" = "last words" ]
+}

@@ -1,0 +1,229 @@
+#!/usr/bin/env bats
+# TCP: client to listener and back, every listen form, -s/-p on a client,
+# port 0, the -v lines, a listener's exit after its peer closes, connect
+# over every address a name gives, and a reset peer.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+# A free port with no /etc/services name, so -v says [tcp/*].
+free_port_unnamed() {
+	local port
+	while :; do
+		port=$(free_port)
+		getent services "$port/tcp" >/dev/null || break
+	done
+	echo "$port"
+}
+
+# send_to_listener PORT TEXT: a -N client sends TEXT to 127.0.0.1 PORT;
+# then the listener started last must exit 0 having printed exactly TEXT.
+send_to_listener() {
+	local port=$1 text=$2
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N 127.0.0.1 "$port" \
+	    <<<"$text"
+	[ -z "$output" ]
+	wait_exit "$BG_PID" 10
+	[ "$WAIT_STATUS" -eq 0 ]
+	[ "$(cat "$BG_OUT")" = "$text" ]
+}
+
+@test "a client's stdin reaches the stdout of a listener given ADDR PORT" {
+	port=$(free_port)
+	start_bg "$SOCKCAT" -l 127.0.0.1 "$port"
+	wait_listen "$port"
+	send_to_listener "$port" "hello over tcp"
+}
+
+@test "a listener given only PORT receives a client's data" {
+	port=$(free_port)
+	start_bg "$SOCKCAT" -l "$port"
+	wait_listen "$port"
+	send_to_listener "$port" "plain port form"
+}
+
+@test "a listener given -p PORT receives a client's data" {
+	port=$(free_port)
+	start_bg "$SOCKCAT" -l -p "$port"
+	wait_listen "$port"
+	send_to_listener "$port" "traditional -p form"
+}
+
+@test "a listener given -s ADDR -p PORT listens on ADDR and receives data" {
+	port=$(free_port)
+	start_bg "$SOCKCAT" -v -l -s 127.0.0.1 -p "$port"
+	wait_listen "$port"
+	wait_line "$BG_ERR" "^Listening on 127\.0\.0\.1 $port\$"
+	send_to_listener "$port" "source and port form"
+}
+
+@test "data from the listener's stdin reaches the client's stdout" {
+	port=$(free_port)
+	printf 'from the listener\nsecond line\n' >"$BATS_TEST_TMPDIR/in"
+	BG_STDIN=$BATS_TEST_TMPDIR/in start_bg "$SOCKCAT" -N -l 127.0.0.1 "$port"
+	wait_listen "$port"
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" 127.0.0.1 "$port" \
+	    </dev/null
+	[ "$output" = $'from the listener\nsecond line' ]
+	[ -z "$stderr" ]
+	wait_exit "$BG_PID" 10
+	[ "$WAIT_STATUS" -eq 0 ]
+	[ ! -s "$BG_OUT" ]
+}
+
+@test "client and listener exchange data both ways over one connection" {
+	port=$(free_port)
+	echo "pong from listener" >"$BATS_TEST_TMPDIR/in"
+	BG_STDIN=$BATS_TEST_TMPDIR/in start_bg "$SOCKCAT" -N -l 127.0.0.1 "$port"
+	wait_listen "$port"
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N 127.0.0.1 "$port" \
+	    <<<"ping from client"
+	[ "$output" = "pong from listener" ]
+	wait_exit "$BG_PID" 10
+	[ "$WAIT_STATUS" -eq 0 ]
+	[ "$(cat "$BG_OUT")" = "ping from client" ]
+}
+
+@test "-s ADDR -p PORT binds the client's local end to that port" {
+	port=$(free_port)
+	sport=$(free_port)
+	while [ "$sport" = "$port" ]; do sport=$(free_port); done
+	start_bg "$SOCKCAT" -v -l 127.0.0.1 "$port"
+	wait_listen "$port"
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N -s 127.0.0.1 \
+	    -p "$sport" 127.0.0.1 "$port" <<<"bound"
+	wait_exit "$BG_PID" 10
+	[ "$WAIT_STATUS" -eq 0 ]
+	grep -qx "Connection received on 127\.0\.0\.1 $sport" "$BG_ERR"
+	[ "$(cat "$BG_OUT")" = bound ]
+}
+
+@test "a listener on port 0 prints the real port with -v and a client can use it" {
+	start_bg "$SOCKCAT" -l 127.0.0.1 0 -v
+	wait_line "$BG_ERR" '^Listening on 127\.0\.0\.1 [0-9]+$'
+	port=$(sed -n 's/^Listening on 127\.0\.0\.1 \([0-9]*\)$/\1/p' "$BG_ERR")
+	[ "$port" -gt 0 ] && [ "$port" -le 65535 ]
+	send_to_listener "$port" "to a kernel-chosen port"
+}
+
+@test "-v on a client prints nc.openbsd's connection line on stderr only" {
+	port=$(free_port_unnamed)
+	start_bg "$SOCKCAT" -l 127.0.0.1 "$port"
+	wait_listen "$port"
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -v -N 127.0.0.1 \
+	    "$port" <<<"data"
+	[ "$stderr" = "Connection to 127.0.0.1 $port port [tcp/*] succeeded!" ]
+	[ -z "$output" ]
+	wait_exit "$BG_PID" 10
+	[ "$(cat "$BG_OUT")" = data ]
+}
+
+@test "-v on a listener reports the client's address and port" {
+	port=$(free_port)
+	start_bg "$SOCKCAT" -v -l 127.0.0.1 "$port"
+	wait_listen "$port"
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N 127.0.0.1 "$port" \
+	    <<<"x"
+	wait_exit "$BG_PID" 10
+	grep -Eqx "Connection received on 127\.0\.0\.1 [0-9]+" "$BG_ERR"
+	[ "$(cat "$BG_OUT")" = x ]
+}
+
+@test "a listener exits after its peer closes, with stdin still open, having written all data" {
+	port=$(free_port)
+	head -c 1048576 /dev/urandom >"$BATS_TEST_TMPDIR/data"
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	# Hold the fifo open for writing so the listener's stdin never ends.
+	exec {hold}<>"$BATS_TEST_TMPDIR/fifo"
+	BG_STDIN=$BATS_TEST_TMPDIR/fifo start_bg "$SOCKCAT" -l 127.0.0.1 "$port"
+	wait_listen "$port"
+	run -0 --separate-stderr timeout 20 "$SOCKCAT" -N 127.0.0.1 "$port" \
+	    <"$BATS_TEST_TMPDIR/data"
+	wait_exit "$BG_PID" 20
+	status_bg=$WAIT_STATUS
+	exec {hold}>&-
+	[ "$status_bg" -eq 0 ]
+	cmp "$BATS_TEST_TMPDIR/data" "$BG_OUT"
+}
+
+# Connect must go on to the next address when the first is refused.  The
+# name dual.test comes from a hosts file of our own, bind-mounted over
+# /etc/hosts in a private mount namespace (unshare -m) for the client only.
+# with_hosts HOSTS-LINES CMD...: run CMD seeing only those hosts lines,
+# and, if GAI_CONF is set, that /etc/gai.conf (getaddrinfo's ordering:
+# glibc puts ::1 first whatever the order in the hosts file).
+with_hosts() {
+	local hosts=$BATS_TEST_TMPDIR/hosts gai=$BATS_TEST_TMPDIR/gai.conf
+	printf '%s\n' "$1" >"$hosts"
+	rm -f "$gai"
+	[ -z "${GAI_CONF:-}" ] || printf '%s\n' "$GAI_CONF" >"$gai"
+	shift
+	unshare -m sh -c 'mount --bind "$0" /etc/hosts &&
+	    { [ ! -e "$1" ] || mount --bind "$1" /etc/gai.conf; } &&
+	    shift && exec "$@"' "$hosts" "$gai" "$@"
+}
+
+need_unshare() {
+	unshare -m true 2>/dev/null ||
+	    skip "no private mount namespace here (unshare -m needs root)"
+}
+
+@test "a client tries the next address when the first is refused (::1, then 127.0.0.1)" {
+	need_unshare
+	port=$(free_port)
+	start_bg "$SOCKCAT" -4 -l 127.0.0.1 "$port"
+	wait_listen "$port"
+	run -0 --separate-stderr with_hosts \
+	    $'::1 dual.test\n127.0.0.1 dual.test' \
+	    timeout 10 "$SOCKCAT" -v -N dual.test "$port" <<<"via dual.test"
+	wait_exit "$BG_PID" 10
+	[ "$WAIT_STATUS" -eq 0 ]
+	[ "$(cat "$BG_OUT")" = "via dual.test" ]
+	[ "${stderr_lines[0]}" = "sockcat: connect to dual.test (::1) port $port (tcp) failed: Connection refused" ]
+	[ "${stderr_lines[1]}" = "Connection to dual.test (127.0.0.1) $port port [tcp/*] succeeded!" ]
+}
+
+@test "a client tries the next address when the first is refused (127.0.0.1, then ::1)" {
+	need_unshare
+	port=$(free_port)
+	start_bg "$SOCKCAT" -6 -l ::1 "$port"
+	wait_listen "$port"
+	# Prefer IPv4-mapped addresses: 127.0.0.1 comes first.
+	GAI_CONF='precedence ::ffff:0:0/96 100' run -0 --separate-stderr with_hosts \
+	    $'127.0.0.1 dual.test\n::1 dual.test' \
+	    timeout 10 "$SOCKCAT" -v -N dual.test "$port" <<<"via dual.test"
+	wait_exit "$BG_PID" 10
+	[ "$WAIT_STATUS" -eq 0 ]
+	[ "$(cat "$BG_OUT")" = "via dual.test" ]
+	[ "${stderr_lines[0]}" = "sockcat: connect to dual.test (127.0.0.1) port $port (tcp) failed: Connection refused" ]
+	[ "${stderr_lines[1]}" = "Connection to dual.test (::1) $port port [tcp/*] succeeded!" ]
+}
+
+@test "when every address is refused the last failure names host and port, exit 1" {
+	need_unshare
+	port=$(free_port)
+	run -1 --separate-stderr with_hosts \
+	    $'127.0.0.1 dual.test\n::1 dual.test' \
+	    timeout 10 "$SOCKCAT" dual.test "$port" </dev/null
+	[ "$stderr" = "sockcat: connect to dual.test port $port (tcp) failed: Connection refused" ]
+}
+
+@test "a connection reset by the peer ends the client with status 1" {
+	port=$(free_port)
+	# Accept one client, then close with SO_LINGER 0: an RST, not a FIN.
+	start_bg python3 -c '
+import socket, struct, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(1)
+c, _ = s.accept()
+c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+c.close()
+' "$port"
+	wait_listen "$port"
+	run -1 --separate-stderr timeout 10 "$SOCKCAT" 127.0.0.1 "$port" \
+	    </dev/null
+	[[ "$stderr" == "sockcat: "*"reset"* ]]
+	[ -z "$output" ]
+}

@@ -1,0 +1,209 @@
+#!/usr/bin/env bats
+# Unix-domain sockets (-U): stream and datagram both ways, the datagram
+# client's reply socket (temporary or -s PATH), abstract @names, and what
+# a listener does with the file at PATH.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+setup() {
+	SOCK=$BATS_TEST_TMPDIR/s.sock
+}
+
+# bg_child PID: the process that start_bg's timeout(1) (PID) runs.  Signals
+# go to it directly: timeout may not have recorded its child yet.
+bg_child() {
+	local pid
+	pid=$(ps -o pid= --ppid "$1" | tr -d ' ')
+	[ -n "$pid" ] && echo "$pid"
+}
+
+@test "-U carries a client's stdin to a Unix stream listener" {
+	start_bg "$SOCKCAT" -U -l "$SOCK"
+	wait_unix_listen "$SOCK"
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -U -N "$SOCK" \
+	    <<<"to the listener"
+	[ -z "$output" ]
+	wait_exit "$BG_PID" 10
+	[ "$WAIT_STATUS" -eq 0 ]
+	[ "$(cat "$BG_OUT")" = "to the listener" ]
+}
+
+@test "-U carries a Unix stream listener's stdin back to the client" {
+	echo "to the client" >"$BATS_TEST_TMPDIR/in"
+	BG_STDIN=$BATS_TEST_TMPDIR/in start_bg "$SOCKCAT" -U -N -l "$SOCK"
+	wait_unix_listen "$SOCK"
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -U "$SOCK" </dev/null
+	[ "$output" = "to the client" ]
+	wait_exit "$BG_PID" 10
+	[ "$WAIT_STATUS" -eq 0 ]
+}
+
+@test "-U -u carries a client's datagram to a Unix datagram listener and leaves no reply socket behind" {
+	tmp=$BATS_TEST_TMPDIR/tmp
+	mkdir "$tmp"
+	fifo=$BATS_TEST_TMPDIR/fifo
+	mkfifo "$fifo"
+	start_bg "$SOCKCAT" -v -U -u -l "$SOCK"
+	listener_out=$BG_OUT
+	listener_err=$BG_ERR
+	wait_file "$SOCK"
+	# The client stays until the datagram is in: the listener answers
+	# its first peer, so the peer's reply socket must still be there.
+	TMPDIR=$tmp BG_STDIN=$fifo start_bg "$SOCKCAT" -U -u -q 0 "$SOCK"
+	client=$BG_PID
+	exec {w}>"$fifo"
+	echo "datagram in" >&"$w"
+	wait_line "$listener_out" '^datagram in$'
+	exec {w}>&-
+	wait_exit "$client" 10
+	[ "$WAIT_STATUS" -eq 0 ]
+	# The reply socket lived in $TMPDIR, and is gone now.
+	grep -q "^Connection received on $tmp/" "$listener_err"
+	[ -z "$(ls -A "$tmp")" ]
+}
+
+@test "a Unix datagram listener keeps the first datagram even when its sender has gone" {
+	start_bg "$SOCKCAT" -v -U -u -l "$SOCK"
+	wait_line "$BG_ERR" "^Bound on $SOCK\$"
+	listener=$(bg_child "$BG_PID")
+	# Stopped, the listener sees the datagram only after its sender is gone.
+	kill -STOP "$listener"
+	run -0 --separate-stderr python3 -c '
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[2])
+s.sendto(b"orphan datagram\n", sys.argv[1])
+s.close()
+os.unlink(sys.argv[2])
+' "$SOCK" "$BATS_TEST_TMPDIR/gone.sock"
+	kill -CONT "$listener"
+	wait_line "$BG_OUT" '^orphan datagram$'
+}
+
+@test "-U -u: the listener's reply reaches the client's temporary socket, removed afterwards" {
+	tmp=$BATS_TEST_TMPDIR/tmp
+	mkdir "$tmp"
+	echo "datagram back" >"$BATS_TEST_TMPDIR/in"
+	BG_STDIN=$BATS_TEST_TMPDIR/in start_bg "$SOCKCAT" -v -U -u -l "$SOCK"
+	wait_file "$SOCK"
+	run -0 --separate-stderr env TMPDIR="$tmp" timeout 10 "$SOCKCAT" \
+	    -U -u -W 1 "$SOCK" <<<"datagram out"
+	[ "$output" = "datagram back" ]
+	wait_line "$BG_OUT" '^datagram out$'
+	# The reply socket lived in $TMPDIR, and is gone now.
+	grep -q "^Connection received on $tmp/" "$BG_ERR"
+	[ -z "$(ls -A "$tmp")" ]
+}
+
+@test "-U -u -s PATH binds the client's reply socket at PATH" {
+	reply=$BATS_TEST_TMPDIR/reply.sock
+	echo "to the named socket" >"$BATS_TEST_TMPDIR/in"
+	BG_STDIN=$BATS_TEST_TMPDIR/in start_bg "$SOCKCAT" -v -U -u -l "$SOCK"
+	wait_file "$SOCK"
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -U -u -W 1 \
+	    -s "$reply" "$SOCK" <<<"from the named socket"
+	[ "$output" = "to the named socket" ]
+	wait_line "$BG_OUT" '^from the named socket$'
+	grep -qxF "Connection received on $reply" "$BG_ERR"
+}
+
+@test "-U with @name uses a Linux abstract socket and creates no file" {
+	[ "$(uname -s)" = Linux ] || skip "abstract Unix sockets are Linux-only"
+	name=@sockcat-test-$$-$RANDOM
+	cd "$BATS_TEST_TMPDIR"
+	start_bg "$SOCKCAT" -U -l "$name"
+	wait_unix_listen "$name"
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -U -N "$name" \
+	    <<<"abstract"
+	wait_exit "$BG_PID" 10
+	[ "$WAIT_STATUS" -eq 0 ]
+	[ "$(cat "$BG_OUT")" = abstract ]
+	[ ! -e "$name" ]
+}
+
+@test "a listener replaces a stale socket file left at PATH" {
+	# A socket file whose owner has gone: bound, then closed without unlink.
+	python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1])
+s.close()
+' "$SOCK"
+	[ -S "$SOCK" ]
+	start_bg "$SOCKCAT" -U -l "$SOCK"
+	wait_unix_listen "$SOCK"
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -U -N "$SOCK" \
+	    <<<"after the stale one"
+	wait_exit "$BG_PID" 10
+	[ "$WAIT_STATUS" -eq 0 ]
+	[ "$(cat "$BG_OUT")" = "after the stale one" ]
+}
+
+@test "a second listener on a live socket path exits 1 and leaves the path alone" {
+	start_bg "$SOCKCAT" -U -l "$SOCK"
+	wait_unix_listen "$SOCK"
+	run -1 --separate-stderr timeout 10 "$SOCKCAT" -U -l "$SOCK"
+	[[ "$stderr" == "sockcat: "* ]]
+	[ -S "$SOCK" ]
+}
+
+@test "the first listener still serves its client after a second one tried its path" {
+	start_bg "$SOCKCAT" -U -l "$SOCK"
+	first=$BG_PID
+	first_out=$BG_OUT
+	wait_unix_listen "$SOCK"
+	run -1 --separate-stderr timeout 10 "$SOCKCAT" -U -l "$SOCK"
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -U -N "$SOCK" \
+	    <<<"for the first listener"
+	wait_exit "$first" 10
+	[ "$WAIT_STATUS" -eq 0 ]
+	[ "$(cat "$first_out")" = "for the first listener" ]
+}
+
+@test "a listener never removes a regular file at PATH and exits 1" {
+	echo "precious" >"$SOCK"
+	run -1 --separate-stderr timeout 10 "$SOCKCAT" -U -l "$SOCK"
+	[[ "$stderr" == "sockcat: "*"$SOCK"* ]]
+	[ -f "$SOCK" ]
+	[ "$(cat "$SOCK")" = precious ]
+}
+
+@test "a datagram client never removes a regular file given as -s PATH" {
+	file=$BATS_TEST_TMPDIR/precious
+	echo "precious" >"$file"
+	start_bg "$SOCKCAT" -U -u -l "$SOCK"
+	wait_file "$SOCK"
+	run -1 --separate-stderr timeout 10 "$SOCKCAT" -U -u -q 0 \
+	    -s "$file" "$SOCK" </dev/null
+	[ -f "$file" ]
+	[ "$(cat "$file")" = precious ]
+}
+
+@test "a listener removes its socket file when it exits" {
+	start_bg "$SOCKCAT" -U -l "$SOCK"
+	wait_unix_listen "$SOCK"
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -U -N "$SOCK" <<<"bye"
+	wait_exit "$BG_PID" 10
+	[ "$WAIT_STATUS" -eq 0 ]
+	[ ! -e "$SOCK" ]
+}
+
+@test "a listener removes its socket file on SIGTERM" {
+	start_bg "$SOCKCAT" -v -U -l "$SOCK"
+	# -v's line comes after the signal handlers are in place.
+	wait_line "$BG_ERR" "^Listening on $SOCK\$"
+	kill -TERM "$(bg_child "$BG_PID")"
+	# In a condition, so the signal's non-zero status does not trip set -e.
+	wait_exit "$BG_PID" 10 || false
+	[ ! -e "$SOCK" ]
+}
+
+@test "a datagram listener removes its socket file on SIGTERM" {
+	start_bg "$SOCKCAT" -v -U -u -l "$SOCK"
+	wait_line "$BG_ERR" "^Bound on $SOCK\$"
+	kill -TERM "$(bg_child "$BG_PID")"
+	# In a condition, so the signal's non-zero status does not trip set -e.
+	wait_exit "$BG_PID" 10 || false
+	[ ! -e "$SOCK" ]
+}
