@@ -1,17 +1,15 @@
 /*
- * options.c: the getopt_long table, strict number, port and time parsing,
- * conflict checks, --help and --version.  The only file that exits 2;
- * it never opens a socket or asks DNS (service names come from addr.c).
+ * options.c: the getopt_long table, ports, conflict checks, --help and
+ * --version; numbers, times and TOS words are read by parse.c.  The only
+ * file that exits 2; it never opens a socket or asks DNS (service names
+ * come from addr.c).
  */
 #include "config.h"
 
 #include <sys/socket.h>
 #include <netinet/in.h>
 
-#include <ctype.h>
-#include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +17,7 @@
 
 #include "addr.h"
 #include "options.h"
+#include "parse.h"
 #include "util.h"
 
 #define HELP_HINT	"Try 'sockcat --help'"
@@ -183,111 +182,33 @@ spelled(int c, int index)
 static long
 parse_num(const char *s, long min, long max, const char *what)
 {
-	char	*end;
-	long	 v;
+	long	v;
 
-	errno = 0;
-	if (*s == '\0' || isspace((unsigned char)*s))
-		usage_error("invalid number '%s' for %s", s, what);
-	v = strtol(s, &end, 10);
-	if (*end != '\0')
-		usage_error("invalid number '%s' for %s", s, what);
-	if (errno == ERANGE || v < min || v > max)
+	switch (parse_number(s, min, max, &v)) {
+	case PARSE_OK:
+		return v;
+	case PARSE_RANGE:
 		usage_error("%s value '%s' out of range %ld-%ld", what, s,
 		    min, max);
-	return v;
+	default:
+		usage_error("invalid number '%s' for %s", s, what);
+	}
 }
 
-/*
- * TIME: a decimal number of seconds, fractions allowed, or a number with
- * a unit (ms, s, m, h).  Returns milliseconds.  Negative values only when
- * allow_negative (-q); they come back as -1.
- */
+/* TIME in milliseconds (-1: negative, where allowed), or a usage error. */
 static long
 parse_time(const char *s, const char *what, int allow_negative)
 {
-	const char	*p = s;
-	double		 v = 0, scale = 1000, frac = 0.1;
-	int		 digits = 0, negative = 0;
+	long	ms;
 
-	if (*p == '-' && allow_negative) {
-		negative = 1;
-		p++;
-	}
-	for (; isdigit((unsigned char)*p); p++, digits++)
-		v = v * 10 + (*p - '0');
-	if (*p == '.')
-		for (p++; isdigit((unsigned char)*p); p++, digits++) {
-			v += (*p - '0') * frac;
-			frac /= 10;
-		}
-	if (digits == 0)
-		usage_error("invalid time '%s' for %s", s, what);
-	if (strcmp(p, "ms") == 0)
-		scale = 1;
-	else if (strcmp(p, "m") == 0)
-		scale = 60 * 1000;
-	else if (strcmp(p, "h") == 0)
-		scale = 3600 * 1000;
-	else if (*p != '\0' && strcmp(p, "s") != 0)
-		usage_error("invalid time '%s' for %s", s, what);
-	if (negative)
-		return -1;
-	v *= scale;
-	if (v > INT_MAX)
+	switch (parse_time_ms(s, allow_negative, &ms)) {
+	case PARSE_OK:
+		return ms;
+	case PARSE_RANGE:
 		usage_error("time '%s' for %s is too large", s, what);
-	/* A non-zero time shorter than 1 ms still means "a little". */
-	if (v > 0 && v < 1)
-		v = 1;
-	return (long)(v + 0.5);
-}
-
-/* nc.openbsd's -T keywords, DSCP names, then numbers. */
-static int
-parse_tos(const char *s)
-{
-	static const struct {
-		const char	*name;
-		int		 value;
-	} names[] = {
-		{ "af11", 0x28 }, { "af12", 0x30 }, { "af13", 0x38 },
-		{ "af21", 0x48 }, { "af22", 0x50 }, { "af23", 0x58 },
-		{ "af31", 0x68 }, { "af32", 0x70 }, { "af33", 0x78 },
-		{ "af41", 0x88 }, { "af42", 0x90 }, { "af43", 0x98 },
-		{ "critical", 0xa0 },
-		{ "cs0", 0x00 }, { "cs1", 0x20 }, { "cs2", 0x40 },
-		{ "cs3", 0x60 }, { "cs4", 0x80 }, { "cs5", 0xa0 },
-		{ "cs6", 0xc0 }, { "cs7", 0xe0 },
-		{ "ef", 0xb8 },
-		{ "inetcontrol", 0xc0 },
-		{ "lowcost", 0x02 },
-		{ "lowdelay", 0x10 },
-		{ "netcontrol", 0xe0 },
-		{ "reliability", 0x04 },
-		{ "throughput", 0x08 },
-		{ "va", 0xb0 }
-	};
-	const char	*digits;
-	char		*end;
-	long		 v;
-	size_t		 i;
-	int		 hex;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcasecmp(s, names[i].name) == 0)
-			return names[i].value;
-	/* Decimal, or hexadecimal after 0x: never octal (nc.openbsd). */
-	hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
-	digits = hex ? s + 2 : s;
-	for (i = 0; digits[i] != '\0' && i < 8; i++)
-		if (!(hex ? isxdigit : isdigit)((unsigned char)digits[i]))
-			break;
-	if (i > 0 && i < 8 && digits[i] == '\0') {
-		v = strtol(digits, &end, hex ? 16 : 10);
-		if (v <= 255)
-			return (int)v;
+	default:
+		usage_error("invalid time '%s' for %s", s, what);
 	}
-	usage_error("invalid TOS value '%s' for -T", s);
 }
 
 /* A port word for a given role: a number, or a service for this proto. */
@@ -492,7 +413,9 @@ opt_parse(struct options *opt, int argc, char *argv[])
 			    "-O");
 			break;
 		case 'T':
-			opt->tos = parse_tos(optarg);
+			if ((opt->tos = parse_tos(optarg)) == -1)
+				usage_error("invalid TOS value '%s' for -T",
+				    optarg);
 			break;
 		case 'M':
 			opt->ttl = (int)parse_num(optarg, 1, 255, "-M");

@@ -93,3 +93,38 @@ both_ways() {
 	[ "$WAIT_STATUS" -eq 0 ]
 	cmp "$T/up" "$BG_OUT"
 }
+
+@test "32 MiB arrive unchanged while the sender is stopped and continued again and again" {
+	port=$(free_port)
+	# The listener's reader takes about 2 s, so the sender spends that
+	# time blocked on a full socket, where the stops land.
+	start_bg sh -c '"$1" -l 127.0.0.1 "$2" | python3 -c "
+import sys, time
+while True:
+    b = sys.stdin.buffer.read(1 << 18)
+    if not b:
+        break
+    sys.stdout.buffer.write(b)
+    time.sleep(0.015)
+"' sh "$SOCKCAT" "$port"
+	listener=$BG_PID listener_out=$BG_OUT
+	wait_listen "$port"
+	BG_STDIN=$T/up start_bg "$SOCKCAT" -N 127.0.0.1 "$port"
+	sender=$BG_PID
+	# SIGSTOP/SIGCONT interrupt blocking calls; not a byte may be lost.
+	local deadline=$((SECONDS + 60)) stops=0
+	while kill -0 "$sender" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do
+		kill -STOP -- "-$sender" 2>/dev/null || break
+		sleep 0.02
+		kill -CONT -- "-$sender" 2>/dev/null || break
+		stops=$((stops + 1))
+		sleep 0.02
+	done
+	kill -CONT -- "-$sender" 2>/dev/null || :
+	wait_exit "$sender" 60
+	[ "$WAIT_STATUS" -eq 0 ]
+	wait_exit "$listener" 60
+	[ "$WAIT_STATUS" -eq 0 ]
+	[ "$stops" -ge 10 ]
+	cmp "$T/up" "$listener_out"
+}

@@ -1,0 +1,119 @@
+/*
+ * parse.c: the strict readers of option values: whole numbers, TIME
+ * words and -T keywords.  They return a verdict and never print or exit;
+ * options.c turns a bad verdict into a usage error.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "parse.h"
+
+int
+parse_number(const char *s, long min, long max, long *out)
+{
+	char	*end;
+	long	 v;
+
+	if (*s == '\0' || isspace((unsigned char)*s))
+		return PARSE_SYNTAX;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*end != '\0')
+		return PARSE_SYNTAX;
+	if (errno == ERANGE || v < min || v > max)
+		return PARSE_RANGE;
+	*out = v;
+	return PARSE_OK;
+}
+
+int
+parse_time_ms(const char *s, int allow_negative, long *out)
+{
+	const char	*p = s;
+	double		 v = 0, scale = 1000, frac = 0.1;
+	int		 digits = 0, negative = 0;
+
+	if (*p == '-' && allow_negative) {
+		negative = 1;
+		p++;
+	}
+	for (; isdigit((unsigned char)*p); p++, digits++)
+		v = v * 10 + (*p - '0');
+	if (*p == '.')
+		for (p++; isdigit((unsigned char)*p); p++, digits++) {
+			v += (*p - '0') * frac;
+			frac /= 10;
+		}
+	if (digits == 0)
+		return PARSE_SYNTAX;
+	if (strcmp(p, "ms") == 0)
+		scale = 1;
+	else if (strcmp(p, "m") == 0)
+		scale = 60 * 1000;
+	else if (strcmp(p, "h") == 0)
+		scale = 3600 * 1000;
+	else if (*p != '\0' && strcmp(p, "s") != 0)
+		return PARSE_SYNTAX;
+	if (negative) {
+		*out = -1;
+		return PARSE_OK;
+	}
+	v *= scale;
+	if (v > INT_MAX)
+		return PARSE_RANGE;
+	/* A non-zero time shorter than 1 ms still means "a little". */
+	if (v > 0 && v < 1)
+		v = 1;
+	*out = (long)(v + 0.5);
+	return PARSE_OK;
+}
+
+int
+parse_tos(const char *s)
+{
+	static const struct {
+		const char	*name;
+		int		 value;
+	} names[] = {
+		{ "af11", 0x28 }, { "af12", 0x30 }, { "af13", 0x38 },
+		{ "af21", 0x48 }, { "af22", 0x50 }, { "af23", 0x58 },
+		{ "af31", 0x68 }, { "af32", 0x70 }, { "af33", 0x78 },
+		{ "af41", 0x88 }, { "af42", 0x90 }, { "af43", 0x98 },
+		{ "critical", 0xa0 },
+		{ "cs0", 0x00 }, { "cs1", 0x20 }, { "cs2", 0x40 },
+		{ "cs3", 0x60 }, { "cs4", 0x80 }, { "cs5", 0xa0 },
+		{ "cs6", 0xc0 }, { "cs7", 0xe0 },
+		{ "ef", 0xb8 },
+		{ "inetcontrol", 0xc0 },
+		{ "lowcost", 0x02 },
+		{ "lowdelay", 0x10 },
+		{ "netcontrol", 0xe0 },
+		{ "reliability", 0x04 },
+		{ "throughput", 0x08 },
+		{ "va", 0xb0 }
+	};
+	const char	*digits;
+	long		 v;
+	size_t		 i;
+	int		 hex;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcasecmp(s, names[i].name) == 0)
+			return names[i].value;
+	/* Decimal, or hexadecimal after 0x: never octal (nc.openbsd). */
+	hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	digits = hex ? s + 2 : s;
+	for (i = 0; digits[i] != '\0' && i < 8; i++)
+		if (!(hex ? isxdigit : isdigit)((unsigned char)digits[i]))
+			return -1;
+	if (i == 0 || i == 8)
+		return -1;
+	v = strtol(digits, NULL, hex ? 16 : 10);
+	return v <= 255 ? (int)v : -1;
+}

@@ -1,0 +1,30 @@
+/*
+ * parse.h: strict readers of option values.  None prints or exits.
+ */
+#ifndef SOCKCAT_PARSE_H
+#define SOCKCAT_PARSE_H
+
+/* Verdicts of parse_number() and parse_time_ms(). */
+enum {
+	PARSE_OK = 0,
+	PARSE_SYNTAX,		/* not a number or TIME at all */
+	PARSE_RANGE		/* well formed, but out of range */
+};
+
+/* A whole decimal number in [min, max], no blanks or trailing bytes. */
+int	parse_number(const char *, long, long, long *);
+
+/*
+ * TIME: seconds, fractions allowed ("0.5"), or a number with a unit
+ * (ms, s, m, h).  *out gets milliseconds, rounded, at least 1 for a
+ * non-zero time; a negative TIME, only where allowed, gives -1.
+ */
+int	parse_time_ms(const char *, int, long *);
+
+/*
+ * A -T word: nc.openbsd's keywords, DSCP names (af11..cs7, ef, va), or
+ * 0-255 in decimal or after 0x.  Returns the TOS byte, or -1.
+ */
+int	parse_tos(const char *);
+
+#endif
