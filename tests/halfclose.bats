@@ -27,26 +27,8 @@ start_peer() {
 @test "without -N or -q the peer sees no EOF after stdin ends" {
 	port=$(free_port)
 	# Reads until EOF or 2 s of silence, then says which came first.
-	start_bg python3 -c '
-import socket, sys
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1])))
-s.listen(1)
-c, _ = s.accept()
-c.settimeout(2)
-answer = b"no eof\n"
-try:
-    while True:
-        if not c.recv(65536):
-            answer = b"eof\n"
-            break
-except socket.timeout:
-    pass
-c.settimeout(None)
-c.sendall(answer)
-c.close()
-' "$port"
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/peer" \
+	    eofcheck:2 close
 	wait_listen "$port"
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" 127.0.0.1 "$port" \
 	    <<<"hi"

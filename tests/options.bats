@@ -17,16 +17,6 @@ usage_error() {
 	[[ $stderr == *"Try 'sockcat --help'"* ]]
 }
 
-# one_line_status2 ARGS...: status 2, one "sockcat: " line, stdout empty
-# (the hint itself is checked separately).
-one_line_status2() {
-	run -2 --separate-stderr timeout 10 "$SOCKCAT" "$@" </dev/null
-	[ -z "$output" ]
-	[ "${#stderr_lines[@]}" -eq 1 ]
-	[[ $stderr != *$'\n'* ]]
-	[[ $stderr == "sockcat: "* ]]
-}
-
 # A TCP port with nothing listening on 127.0.0.1: connects are refused.
 closed_port() {
 	free_port tcp
@@ -142,20 +132,7 @@ closed_port() {
 	usage_error -l -p 4000 4001
 }
 
-@test "not-implemented options are refused with status 2 and one message line" {
-	one_line_status2 -k -l 127.0.0.1 4000
-	one_line_status2 --fork -l 127.0.0.1 4000
-	one_line_status2 -e /bin/cat 127.0.0.1 80
-	one_line_status2 -c cat 127.0.0.1 80
-	one_line_status2 --broker -l 127.0.0.1 4000
-	one_line_status2 --chat -l 127.0.0.1 4000
-	one_line_status2 -z 127.0.0.1 80
-	one_line_status2 -x 127.0.0.1:1080 127.0.0.1 80
-	one_line_status2 -F 127.0.0.1 80
-	one_line_status2 --retry 1 127.0.0.1 80
-}
-
-@test "the refusal of a not-implemented option ends with the --help hint" {
+@test "not-implemented options are usage errors: status 2, one line, the --help hint" {
 	usage_error -k -l 127.0.0.1 4000
 	usage_error --fork -l 127.0.0.1 4000
 	usage_error -e /bin/cat 127.0.0.1 80

@@ -13,11 +13,15 @@ first.  Bytes received go to LOG; LOG.times gets one line per read,
   sleep:SEC   pause
   drain       read until the other side's EOF
   echo        read until EOF, sending each chunk straight back
+  eofcheck:S  read until EOF or S seconds of silence, then send back
+              "eof\n" or "no eof\n", whichever came first
   shut        shutdown(SHUT_WR): the other side sees EOF
+  reset       close with SO_LINGER 0: the other side gets an RST
   hold        keep the connection open, without reading, for up to 25 s
   close       close the connection (also done at the end)
 """
 import socket
+import struct
 import sys
 import time
 
@@ -51,11 +55,17 @@ def main(argv):
         s.settimeout(None)
         c = s
     with open(log, "wb") as raw, open(log + ".times", "w") as times:
-        def receive(echo):
+        def receive(echo, silence=None):
+            c.settimeout(silence)
             while True:
-                b = c.recv(65536)
+                try:
+                    b = c.recv(65536)
+                except socket.timeout:
+                    c.settimeout(None)
+                    return False
                 if not b:
-                    return
+                    c.settimeout(None)
+                    return True
                 times.write("%.3f %s\n" % (time.monotonic(), b.hex()))
                 times.flush()
                 raw.write(b)
@@ -75,6 +85,13 @@ def main(argv):
                 time.sleep(float(arg))
             elif verb in ("drain", "echo"):
                 receive(verb == "echo")
+            elif verb == "eofcheck":
+                got_eof = receive(False, float(arg))
+                c.sendall(b"eof\n" if got_eof else b"no eof\n")
+            elif verb == "reset":
+                c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                             struct.pack("ii", 1, 0))
+                c.close()
             elif verb == "shut":
                 c.shutdown(socket.SHUT_WR)
             elif verb == "hold":

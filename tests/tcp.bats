@@ -211,16 +211,7 @@ need_unshare() {
 @test "a connection reset by the peer ends the client with status 1" {
 	port=$(free_port)
 	# Accept one client, then close with SO_LINGER 0: an RST, not a FIN.
-	start_bg python3 -c '
-import socket, struct, sys
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1])))
-s.listen(1)
-c, _ = s.accept()
-c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-c.close()
-' "$port"
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/peer" reset
 	wait_listen "$port"
 	run -1 --separate-stderr timeout 10 "$SOCKCAT" 127.0.0.1 "$port" \
 	    </dev/null
