@@ -114,10 +114,12 @@ while True:
 	# SIGSTOP/SIGCONT interrupt blocking calls; not a byte may be lost.
 	local deadline=$((SECONDS + 60)) stops=0
 	while kill -0 "$sender" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do
-		kill -STOP -- "-$sender" 2>/dev/null || break
-		sleep 0.02
-		kill -CONT -- "-$sender" 2>/dev/null || break
-		stops=$((stops + 1))
+		# (the group exists once setsid has run in the new process)
+		if kill -STOP -- "-$sender" 2>/dev/null; then
+			sleep 0.02
+			kill -CONT -- "-$sender" 2>/dev/null || :
+			stops=$((stops + 1))
+		fi
 		sleep 0.02
 	done
 	kill -CONT -- "-$sender" 2>/dev/null || :
