@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "exec.h"
 #include "hexdump.h"
 #include "options.h"
 #include "pump.h"
@@ -186,28 +187,6 @@ open_client(const struct options *opt)
 	return fd;
 }
 
-/* Why the pump stopped -> exit status, in one table. */
-static int
-exit_status(const struct pump_result *res)
-{
-	if (verbose > 1)
-		sc_warn("%llu bytes sent, %llu bytes received in %lld.%03lld "
-		    "seconds", res->sent, res->received,
-		    res->elapsed_ms / 1000, res->elapsed_ms % 1000);
-	switch (res->why) {
-	case PUMP_PEER_CLOSED:
-	case PUMP_SENT_ALL:
-	case PUMP_IDLE:
-	case PUMP_QUIT:
-	case PUMP_RECV_LIMIT:
-		return EXIT_OK;
-	case PUMP_NET_ERROR:
-		break;
-	}
-	sc_warn("connection failed: %s", strerror(res->err));
-	return EXIT_NET;
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -220,18 +199,22 @@ main(int argc, char *argv[])
 	fix_std_fds();				/* no socket on 0, 1 or 2 */
 	opt_parse(&opt, argc, argv);		/* bad usage exits 2 in here */
 	proc_init(&opt, &tap);			/* SIGPIPE ignored, -o opened */
-	if (opt.mode == MODE_LISTEN) {
-		if (serve_run(&opt, &tap, &res) == -1)
-			return EXIT_NET;	/* serve_run said why */
-		status = exit_status(&res);
-	} else {
+	if (opt.mode == MODE_LISTEN)
+		status = serve_run(&opt, &tap);	/* once, -k, --fork, --broker */
+	else {
 		if ((fd = open_client(&opt)) == -1)
 			return EXIT_NET;	/* open_client said why */
-		io = (struct pump_io){ fd, fd, STDIN_FILENO, STDOUT_FILENO,
-		    &tap };
-		pump_run(&opt, &io, &res);
+		if (opt.exec != NULL || opt.sh_exec != NULL) {
+			status = exec_wait(&opt, fd);	/* the program's */
+			if (status == -1)
+				status = EXIT_NET;
+		} else {
+			io = (struct pump_io){ fd, fd, STDIN_FILENO,
+			    STDOUT_FILENO, &tap, NULL, NULL };
+			pump_run(&opt, &io, &res);
+			status = pump_status(&res);
+		}
 		(void)close(fd);
-		status = exit_status(&res);
 	}
 	tap_close(&tap);
 	return status;

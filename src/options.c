@@ -18,6 +18,7 @@
 #include "addr.h"
 #include "options.h"
 #include "parse.h"
+#include "usage.h"
 #include "util.h"
 
 #define HELP_HINT	"Try 'sockcat --help'"
@@ -92,64 +93,6 @@ static const struct option long_opts[] = {
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL,			0,			NULL, 0 }
 };
-
-static const char usage_text[] =
-"usage: sockcat [options] HOST PORT             connect (TCP unless -u)\n"
-"       sockcat -l [options] [ADDR] PORT        listen (ADDR: all by default)\n"
-"       sockcat -l -p PORT [-s ADDR] [options]  listen, traditional form\n"
-"       sockcat -U [options] [-l] PATH          Unix-domain socket (-u: datagram)\n"
-"\n"
-"Protocol and address:\n"
-"  -4, --ipv4                IPv4 only\n"
-"  -6, --ipv6                IPv6 only\n"
-"  -u, --udp                 UDP instead of TCP\n"
-"  -U, --unixsock            Unix-domain socket at PATH (@name: abstract)\n"
-"  -l, --listen              listen instead of connecting\n"
-"  -p, --source-port PORT    local port (with -l: the port to listen on)\n"
-"  -s, --source ADDR         local address (with -l: the address to listen on)\n"
-"  -n, --nodns               numeric addresses only, never ask DNS\n"
-"  -Z, --dccp                DCCP instead of TCP, where the system has it\n"
-"\n"
-"Data and timing:\n"
-"  -N, --shutdown-on-eof     shut down the socket's write side after EOF on stdin\n"
-"  -q, --quit-after-eof TIME after EOF on stdin (-N), quit once the peer\n"
-"                            is silent for TIME (0: wait for it to close)\n"
-"  -w, --wait TIME           connect timeout; close after TIME with no data\n"
-"      --idle-timeout TIME   close after TIME without data either way\n"
-"  -i, --interval TIME       delay between lines sent\n"
-"  -d, --no-stdin            do not read stdin\n"
-"      --send-only           only send; ignore what arrives\n"
-"      --recv-only           only receive; never read stdin\n"
-"  -W, --recv-limit N        quit after receiving N datagrams or reads\n"
-"  -C, --crlf                send LF as CRLF\n"
-"  -t, --telnet              refuse telnet option requests\n"
-"  -o, --hex-dump FILE       hex dump of all traffic to FILE\n"
-"      --output FILE         raw copy of all traffic to FILE\n"
-"  -v, --verbose             status messages on stderr (-vv: more)\n"
-"\n"
-"Socket options:\n"
-"  -b, --broadcast           allow UDP broadcast\n"
-"  -I, --recv-buf N          SO_RCVBUF size\n"
-"  -O, --send-buf N          SO_SNDBUF size\n"
-"  -T, --tos KEYWORD         IP TOS / traffic class (lowdelay, af11, ef, 0x10...)\n"
-"  -M, --ttl N               outgoing TTL / hop limit\n"
-"  -m, --min-ttl N           drop packets arriving with a lower TTL\n"
-"  -D, --debug               SO_DEBUG on the socket\n"
-"  -S, --md5sig              TCP MD5 signatures (not supported on this system)\n"
-"\n"
-"Not implemented yet (rejected with status 2):\n"
-"  -k, --keep-open           --fork                 -e, --exec PROG\n"
-"  -c, --sh-exec CMD         --broker               --chat\n"
-"  --max-conns N             --allow LIST           --deny LIST\n"
-"  -z, --zero-io             -r, --randomize        -x, --proxy ADDR[:PORT]\n"
-"  -X, --proxy-type TYPE     -P, --proxy-auth USER  -F, --pass-fd\n"
-"  --retry TIME\n"
-"\n"
-"  -h, --help                this text\n"
-"  -V, --version             version\n"
-"\n"
-"TIME: seconds (0.5) or with a unit: 500ms, 2s, 1m, 1h.\n"
-"Exit status: 0 success, 1 network failure, 2 usage error.\n";
 
 /* A usage error: one line, the hint, status 2. */
 static void SC_PRINTF(1, 2) SC_NORETURN
@@ -301,6 +244,43 @@ take_operands(struct options *opt, int argc, char *argv[])
 		check_port(opt->source_port, opt, 0);
 }
 
+/* The server modes: what each needs, and what cannot go together. */
+static void
+check_server_conflicts(const struct options *opt)
+{
+	bool	program = opt->exec != NULL || opt->sh_exec != NULL;
+	const char	*server = opt->fork ? "--fork" : opt->chat ? "--chat" :
+			    opt->broker ? "--broker" : opt->keep_open ? "-k" :
+			    NULL;
+
+	if (server != NULL && opt->mode != MODE_LISTEN)
+		usage_error("%s needs -l", server);
+	if (opt->fork && !program && !opt->recv_only)
+		usage_error("--fork needs -e, -c or --recv-only");
+	if (opt->broker && opt->fork)
+		usage_error("%s cannot be used with --fork", server);
+	if (opt->broker && program)
+		usage_error("%s cannot be used with %s", opt->chat ?
+		    "--chat" : "--broker", opt->exec != NULL ? "-e" : "-c");
+	if (opt->broker && opt->socktype == SOCK_DGRAM)
+		usage_error("%s cannot be used with -u", opt->chat ?
+		    "--chat" : "--broker");
+	if (opt->max_conns > 0 && !opt->fork && !opt->broker)
+		usage_error("--max-conns needs --fork or --broker");
+	if (opt->acl.len > 0 && opt->mode != MODE_LISTEN)
+		usage_error("--allow and --deny need -l");
+	if (opt->fork && opt->socktype == SOCK_DGRAM)
+		usage_error("--fork cannot be used with -u");
+	if (opt->keep_open && program && opt->socktype == SOCK_DGRAM)
+		usage_error("-k with -u cannot be used with %s (a program "
+		    "serves the first peer only)", opt->exec != NULL ?
+		    "-e" : "-c");
+	if (program && (opt->hex_dump != NULL || opt->output != NULL))
+		usage_error("%s cannot be used with %s (the program owns "
+		    "the socket)", opt->hex_dump != NULL ? "-o" : "--output",
+		    opt->exec != NULL ? "-e" : "-c");
+}
+
 static void
 check_conflicts(const struct options *opt)
 {
@@ -315,12 +295,14 @@ check_conflicts(const struct options *opt)
 	if (opt->unixsock && opt->source != NULL &&
 	    opt->socktype != SOCK_DGRAM)
 		usage_error("-s with -U needs -u (a datagram reply socket)");
+	check_server_conflicts(opt);
 }
 
 void
 opt_parse(struct options *opt, int argc, char *argv[])
 {
-	int	c, index;
+	const char	*bad;
+	int		 c, index;
 
 	set_defaults(opt);
 	opterr = 0;
@@ -438,10 +420,40 @@ opt_parse(struct options *opt, int argc, char *argv[])
 		case 'V':
 			printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
 			exit(fflush(stdout) == 0 ? EXIT_OK : EXIT_NET);
-		case 'k': case 'e': case 'c': case 'z': case 'r':
+		case 'k':
+			opt->keep_open = true;
+			break;
+		case OPT_FORK:
+			opt->fork = true;
+			break;
+		case 'e':
+			opt->exec = optarg;
+			opt->sh_exec = NULL;
+			break;
+		case 'c':
+			opt->sh_exec = optarg;
+			opt->exec = NULL;
+			break;
+		case OPT_BROKER:
+			opt->broker = true;
+			break;
+		case OPT_CHAT:
+			opt->chat = true;
+			opt->broker = true;
+			break;
+		case OPT_MAX_CONNS:
+			opt->max_conns = parse_num(optarg, 1, 1000000L,
+			    "--max-conns");
+			break;
+		case OPT_ALLOW:
+		case OPT_DENY:
+			if (acl_add(&opt->acl, optarg, c == OPT_DENY,
+			    &bad) == -1)
+				usage_error("invalid address '%s' for %s", bad,
+				    spelled(c, index));
+			break;
+		case 'z': case 'r':
 		case 'x': case 'X': case 'P': case 'F':
-		case OPT_FORK: case OPT_BROKER: case OPT_CHAT:
-		case OPT_MAX_CONNS: case OPT_ALLOW: case OPT_DENY:
 		case OPT_RETRY:
 			usage_error("%s is not implemented yet",
 			    spelled(c, index));
@@ -455,6 +467,8 @@ opt_parse(struct options *opt, int argc, char *argv[])
 		}
 	}
 	check_conflicts(opt);
+	if (opt->fork || opt->broker)
+		opt->keep_open = true;
 	if (opt->dccp) {
 #if defined(SOCK_DCCP) && defined(IPPROTO_DCCP)
 		opt->socktype = SOCK_DCCP;

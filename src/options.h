@@ -8,6 +8,8 @@
 
 #include <stdbool.h>
 
+#include "acl.h"
+
 enum mode {
 	MODE_CONNECT,
 	MODE_LISTEN,
@@ -27,6 +29,15 @@ struct options {
 	const char	*path;		/* -U PATH */
 	const char	*source;	/* -s ADDR (or PATH with -U -u) */
 	const char	*source_port;	/* -p PORT in connect mode */
+
+	bool		 keep_open;	/* -k, or implied by --fork/--broker */
+	bool		 fork;		/* --fork */
+	const char	*exec;		/* -e PROG [ARGS], split on blanks */
+	const char	*sh_exec;	/* -c CMD, run by /bin/sh -c */
+	bool		 broker;	/* --broker, or implied by --chat */
+	bool		 chat;		/* --chat */
+	long		 max_conns;	/* --max-conns; 0: no limit */
+	struct acl	 acl;		/* --allow, --deny */
 
 	bool		 nodns;		/* -n */
 	long		 wait_ms;	/* -w; -1: none */

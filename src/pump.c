@@ -122,6 +122,42 @@ telnet_scan(struct pump *p, const unsigned char *s, size_t n)
 	}
 }
 
+/* -u -k: one datagram from anyone; its sender gets the replies. */
+static ssize_t
+recv_any(struct pump *p, struct flow *f)
+{
+	char			 dgram[DGRAM_RECV_ROOM];
+	struct sockaddr_storage	 from;
+	socklen_t		 len = sizeof(from);
+	ssize_t			 n;
+
+	n = recvfrom(f->src, dgram, sizeof(dgram), 0,
+	    (struct sockaddr *)&from, &len);
+	if (n < 0)
+		return n;
+	/* select() only watched the socket with this much room queued. */
+	buf_append(&f->q, dgram, (size_t)n);
+	*p->io->reply_to = from;
+	*p->io->reply_len = len;
+	return n;
+}
+
+/* -u -k: the next datagram to the latest sender. */
+static ssize_t
+send_any(struct pump *p, struct buf *q, size_t max)
+{
+	size_t	len = q->len;
+	ssize_t	n;
+
+	if (max > 0 && max < len)
+		len = max;
+	n = sendto(p->io->net_out, buf_head(q), len, 0,
+	    (const struct sockaddr *)p->io->reply_to, *p->io->reply_len);
+	if (n > 0)
+		buf_consume(q, (size_t)n);
+	return n;
+}
+
 /* The socket has data, an EOF, or an error. */
 static void
 net_readable(struct pump *p, long long now)
@@ -130,7 +166,10 @@ net_readable(struct pump *p, long long now)
 	size_t		 before = f->q.len;
 	ssize_t		 n;
 
-	n = buf_fill(&f->q, f->src, 0, false, NULL);
+	if (p->io->reply_to != NULL)
+		n = recv_any(p, f);
+	else
+		n = buf_fill(&f->q, f->src, 0, false, NULL);
 	if (n == -1) {
 		if (again(errno))
 			return;
@@ -235,14 +274,16 @@ net_writable(struct pump *p, long long now)
 	ssize_t		 n;
 
 	if (p->telnet.len > 0) {
-		if (buf_drain(&p->telnet, f->dst, 0) == -1)
+		if ((p->io->reply_to != NULL ? send_any(p, &p->telnet, 0) :
+		    buf_drain(&p->telnet, f->dst, 0)) == -1)
 			net_write_failed(p);
 		return;
 	}
 	if (f->q.len == 0 || now < p->next_send_at)
 		return;
 	head = buf_head(&f->q);
-	n = buf_drain(&f->q, f->dst, send_limit(p));
+	n = p->io->reply_to != NULL ? send_any(p, &f->q, send_limit(p)) :
+	    buf_drain(&f->q, f->dst, send_limit(p));
 	if (n == -1) {
 		net_write_failed(p);
 		return;
@@ -377,8 +418,10 @@ pump_run(const struct options *opt, const struct pump_io *io,
 		if (!p.down.src_eof && !p.limit_hit && !p.down.dst_gone &&
 		    buf_room(&p.down.q) >= (p.dgram ? DGRAM_RECV_ROOM : 1u))
 			watch(p.down.src, &rfds, &maxfd);
+		/* -u -k: nobody to answer until someone has written. */
 		if (!p.up.dst_gone && (p.telnet.len > 0 ||
-		    (p.up.q.len > 0 && now >= p.next_send_at)))
+		    (p.up.q.len > 0 && now >= p.next_send_at)) &&
+		    (io->reply_to == NULL || *io->reply_len > 0))
 			watch(p.up.dst, &wfds, &maxfd);
 		if (p.down.q.len > 0 && !p.down.dst_gone)
 			watch(p.down.dst, &wfds, &maxfd);
@@ -421,7 +464,29 @@ pump_run(const struct options *opt, const struct pump_io *io,
 			net_writable(&p, now);
 	}
 	res->elapsed_ms = now_ms() - start;
+	res->stdin_eof = p.up.src_eof && io->local_in >= 0 && !opt->no_stdin;
 	buf_free(&p.up.q);
 	buf_free(&p.down.q);
 	buf_free(&p.telnet);
+}
+
+int
+pump_status(const struct pump_result *res)
+{
+	if (verbose > 1)
+		sc_warn("%llu bytes sent, %llu bytes received in %lld.%03lld "
+		    "seconds", res->sent, res->received,
+		    res->elapsed_ms / 1000, res->elapsed_ms % 1000);
+	switch (res->why) {
+	case PUMP_PEER_CLOSED:
+	case PUMP_SENT_ALL:
+	case PUMP_IDLE:
+	case PUMP_QUIT:
+	case PUMP_RECV_LIMIT:
+		return EXIT_OK;
+	case PUMP_NET_ERROR:
+		break;
+	}
+	sc_warn("connection failed: %s", strerror(res->err));
+	return EXIT_NET;
 }

@@ -5,6 +5,11 @@
 #ifndef SOCKCAT_PUMP_H
 #define SOCKCAT_PUMP_H
 
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <stdbool.h>
+
 #include "hexdump.h"
 #include "options.h"
 
@@ -14,6 +19,13 @@ struct pump_io {
 	int		 local_in;	/* stdin, or -1 for none */
 	int		 local_out;	/* stdout */
 	struct tap	*tap;		/* -o / --output, or NULL */
+	/*
+	 * -u -k: an unconnected datagram socket.  Datagrams come from any
+	 * peer, and replies go to the latest sender, kept here; NULL for a
+	 * connected socket.
+	 */
+	struct sockaddr_storage	*reply_to;
+	socklen_t		*reply_len;
 };
 
 /* Why the pump stopped; exit_status() in main.c maps it to 0 or 1. */
@@ -32,10 +44,17 @@ struct pump_result {
 	unsigned long long	 sent;		/* bytes written to the socket */
 	unsigned long long	 received;	/* bytes read from the socket */
 	long long		 elapsed_ms;
+	bool			 stdin_eof;	/* stdin reached its end */
 };
 
 /* Copy both ways until one of the ends above; fills *res. */
 void	pump_run(const struct options *, const struct pump_io *,
 	    struct pump_result *);
+
+/*
+ * Why the pump stopped -> exit status (0 or 1), in one table; says the
+ * failure, and under -vv the byte counts.
+ */
+int	pump_status(const struct pump_result *);
 
 #endif

@@ -1,7 +1,9 @@
 /*
  * serve.c: the listening side: bind as the options say (a dual-stack
- * wildcard by default), report what -v promises, take one client and
- * hand it to the pump.  It never touches the payload.
+ * wildcard by default), report what -v promises, admit clients through
+ * --allow/--deny, and serve them once, one after another (-k), or each in
+ * a child (--fork), through the pump or a program; --broker is handed on.
+ * It never touches the payload.
  */
 #include "config.h"
 
@@ -9,11 +11,19 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 
+#include <sys/wait.h>
+
 #include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "acl.h"
 #include "addr.h"
+#include "broker.h"
+#include "exec.h"
 #include "serve.h"
 #include "sock.h"
 #include "util.h"
@@ -158,38 +168,206 @@ open_listener(const struct options *opt, int *dual)
 	return fd;
 }
 
+/* A client the lists keep out: closed before any data, said under -v. */
+static bool
+admitted(const struct options *opt, int fd,
+    const struct sockaddr_storage *peer, socklen_t len)
+{
+	char	host[ADDR_HOSTLEN], port[ADDR_PORTLEN];
+
+	if (acl_allows(&opt->acl, (const struct sockaddr *)peer))
+		return true;
+	if (verbose > 0) {
+		addr_text((const struct sockaddr *)peer, len, host, port);
+		sc_status("Connection from %s %s refused by --allow/--deny",
+		    host, port);
+	}
+	(void)close(fd);
+	return false;
+}
+
+/*
+ * The next admitted client of a stream listener.  Running out of
+ * descriptors or memory is survived: wait a little and try again.
+ */
+static int
+next_client(const struct options *opt, int lfd,
+    struct sockaddr_storage *peer, socklen_t *len)
+{
+	static const struct timespec	pause = { 0, 100 * 1000 * 1000 };
+	int				fd;
+
+	for (;;) {
+		if ((fd = sock_accept(lfd, peer, len)) == -1) {
+			if (errno != EMFILE && errno != ENFILE &&
+			    errno != ENOBUFS && errno != ENOMEM)
+				return -1;
+			sc_warn("accept failed: %s", strerror(errno));
+			(void)nanosleep(&pause, NULL);
+			continue;
+		}
+		if (admitted(opt, fd, peer, *len)) {
+			say_received(opt, peer, *len);
+			return fd;
+		}
+	}
+}
+
+/*
+ * One client on fd: its program (-e/-c), or the pump with stdin until
+ * stdin's end (*stdin_done).  Returns the exit status it earns.
+ */
+static int
+serve_client(const struct options *opt, int fd, struct tap *tap,
+    bool *stdin_done)
+{
+	struct pump_io		io;
+	struct pump_result	res;
+	int			status;
+
+	if (opt->exec != NULL || opt->sh_exec != NULL) {
+		status = exec_wait(opt, fd);
+		return status == -1 ? EXIT_NET : status;
+	}
+	io = (struct pump_io){ fd, fd, *stdin_done ? -1 : STDIN_FILENO,
+	    STDOUT_FILENO, tap, NULL, NULL };
+	pump_run(opt, &io, &res);
+	if (res.stdin_eof)
+		*stdin_done = true;
+	return pump_status(&res);
+}
+
+static volatile sig_atomic_t	children;
+
+/* Reap every child that has ended: no zombies, and a free slot each. */
+static void
+on_sigchld(int sig)
+{
+	int	saved = errno;
+
+	(void)sig;
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		children--;
+	errno = saved;
+}
+
+/*
+ * --fork: the parent only accepts; each client gets a child that runs
+ * the program or the pump and exits.  Returns only on a fatal error.
+ */
+static int
+serve_fork(const struct options *opt, int lfd, struct tap *tap)
+{
+	struct sockaddr_storage	peer;
+	struct sigaction	sa;
+	sigset_t		chld, old;
+	socklen_t		len;
+	bool			stdin_done = true;	/* children: no stdin */
+	pid_t			pid;
+	int			fd;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigchld;
+	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+	(void)sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGCHLD, &sa, NULL);
+	(void)sigemptyset(&chld);
+	(void)sigaddset(&chld, SIGCHLD);
+	for (;;) {
+		if ((fd = next_client(opt, lfd, &peer, &len)) == -1) {
+			sc_warn("accept failed: %s", strerror(errno));
+			return -1;
+		}
+		if (opt->max_conns > 0 && children >= opt->max_conns) {
+			sc_status("Too many connections: %ld already, closing "
+			    "the new one", (long)children);
+			(void)close(fd);
+			continue;
+		}
+		(void)sigprocmask(SIG_BLOCK, &chld, &old);
+		if ((pid = fork()) == 0) {
+			/* The child serves one client and never cleans up
+			 * what belongs to the parent (the socket file). */
+			(void)signal(SIGCHLD, SIG_DFL);
+			(void)signal(SIGINT, SIG_DFL);
+			(void)signal(SIGTERM, SIG_DFL);
+			(void)signal(SIGHUP, SIG_DFL);
+			(void)sigprocmask(SIG_SETMASK, &old, NULL);
+			(void)close(lfd);
+			if (opt->exec != NULL || opt->sh_exec != NULL) {
+				exec_peer(opt, fd);
+				_exit(EXIT_NET);
+			}
+			_exit(serve_client(opt, fd, tap, &stdin_done));
+		}
+		if (pid == -1)
+			sc_warn("fork failed: %s", strerror(errno));
+		else
+			children++;
+		(void)sigprocmask(SIG_SETMASK, &old, NULL);
+		(void)close(fd);
+	}
+}
+
+/*
+ * -u -k: datagrams from any peer, replies to the latest sender, on the
+ * unconnected socket.  Runs until the pump stops (-W, -q, idle).
+ */
+static int
+serve_dgram_any(const struct options *opt, int lfd, struct tap *tap)
+{
+	struct sockaddr_storage	peer;
+	struct pump_io		io;
+	struct pump_result	res;
+	socklen_t		len = 0;
+
+	io = (struct pump_io){ lfd, lfd, STDIN_FILENO, STDOUT_FILENO, tap,
+	    &peer, &len };
+	pump_run(opt, &io, &res);
+	(void)close(lfd);
+	return pump_status(&res);
+}
+
 int
-serve_run(const struct options *opt, struct tap *tap, struct pump_result *res)
+serve_run(const struct options *opt, struct tap *tap)
 {
 	struct sockaddr_storage	 peer;
-	struct pump_io		 io;
 	socklen_t		 len;
-	int			 lfd, fd, dual;
+	bool			 stdin_done = false;
+	int			 lfd, fd, dual, status;
 
 	if ((lfd = open_listener(opt, &dual)) == -1)
-		return -1;
+		return EXIT_NET;
 	say_bound(opt, lfd, dual);
+	if (opt->broker)
+		return broker_run(opt, lfd) == -1 ? EXIT_NET : EXIT_OK;
+	if (opt->fork)
+		return serve_fork(opt, lfd, tap) == -1 ? EXIT_NET : EXIT_OK;
+	if (opt->socktype == SOCK_DGRAM && opt->keep_open)
+		return serve_dgram_any(opt, lfd, tap);
 	if (opt->socktype == SOCK_DGRAM) {
 		/* The first datagram's sender becomes the peer. */
 		if (sock_take_peer(lfd, &peer, &len) == -1) {
 			sc_warn("receive failed: %s", strerror(errno));
 			(void)close(lfd);
-			return -1;
+			return EXIT_NET;
 		}
-		fd = lfd;
-	} else {
-		fd = sock_accept(lfd, &peer, &len);
-		if (fd == -1) {
+		say_received(opt, &peer, len);
+		status = serve_client(opt, lfd, tap, &stdin_done);
+		(void)close(lfd);
+		return status;
+	}
+	do {
+		if ((fd = next_client(opt, lfd, &peer, &len)) == -1) {
 			sc_warn("accept failed: %s", strerror(errno));
 			(void)close(lfd);
-			return -1;
+			return EXIT_NET;
 		}
 		/* One-shot: no second client may queue behind this one. */
-		(void)close(lfd);
-	}
-	say_received(opt, &peer, len);
-	io = (struct pump_io){ fd, fd, STDIN_FILENO, STDOUT_FILENO, tap };
-	pump_run(opt, &io, res);
-	(void)close(fd);
-	return 0;
+		if (!opt->keep_open)
+			(void)close(lfd);
+		status = serve_client(opt, fd, tap, &stdin_done);
+		(void)close(fd);
+	} while (opt->keep_open);
+	return status;
 }

@@ -1,7 +1,6 @@
 /*
- * serve.h: listen strategies.  This release has the one-shot listener:
- * bind, wait for one client (TCP/Unix accept, or the first datagram's
- * sender), pump it, done.  -k, --fork and --broker slot in beside it.
+ * serve.h: listen strategies: one client, -k (one after another),
+ * --fork (a child per client), --broker (handed to broker.c).
  */
 #ifndef SOCKCAT_SERVE_H
 #define SOCKCAT_SERVE_H
@@ -11,10 +10,10 @@
 #include "pump.h"
 
 /*
- * Listen as the options say and serve the client through the pump.
- * Returns 0 with *res filled, or -1 after reporting why no client could
- * be served (the caller exits 1).
+ * Listen as the options say and serve clients.  Returns the exit status:
+ * the last client's (its pump's or its program's), or 1 after saying why
+ * no client could be served.  -k and --fork return only on failure.
  */
-int	serve_run(const struct options *, struct tap *, struct pump_result *);
+int	serve_run(const struct options *, struct tap *);
 
 #endif

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -89,6 +90,16 @@ xmalloc(size_t len)
 	void	*p;
 
 	if ((p = malloc(len == 0 ? 1 : len)) == NULL)
+		sc_fatal(EXIT_NET, "out of memory");
+	return p;
+}
+
+void *
+xreallocarray(void *p, size_t n, size_t size)
+{
+	if (size != 0 && n > SIZE_MAX / size)
+		sc_fatal(EXIT_NET, "out of memory");
+	if ((p = realloc(p, n * size == 0 ? 1 : n * size)) == NULL)
 		sc_fatal(EXIT_NET, "out of memory");
 	return p;
 }

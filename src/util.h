@@ -34,6 +34,8 @@ void	sc_status(const char *, ...) SC_PRINTF(1, 2);
 long long	now_ms(void);
 
 void	*xmalloc(size_t);
+/* realloc(p, n * size), checked for overflow; never returns NULL. */
+void	*xreallocarray(void *, size_t, size_t);
 char	*xstrdup(const char *);
 
 /* write(2) all of buf, retrying on EINTR and partial writes; -1 on error. */

@@ -133,16 +133,47 @@ closed_port() {
 }
 
 @test "not-implemented options are usage errors: status 2, one line, the --help hint" {
-	usage_error -k -l 127.0.0.1 4000
-	usage_error --fork -l 127.0.0.1 4000
-	usage_error -e /bin/cat 127.0.0.1 80
-	usage_error -c cat 127.0.0.1 80
-	usage_error --broker -l 127.0.0.1 4000
-	usage_error --chat -l 127.0.0.1 4000
 	usage_error -z 127.0.0.1 80
+	[[ $stderr == *"-z is not implemented yet"* ]]
+	usage_error -r 127.0.0.1 80
 	usage_error -x 127.0.0.1:1080 127.0.0.1 80
 	usage_error -F 127.0.0.1 80
 	usage_error --retry 1 127.0.0.1 80
+}
+
+@test "server options without -l are usage errors" {
+	usage_error -k 127.0.0.1 80
+	[[ $stderr == *"-k needs -l"* ]]
+	usage_error --fork -e /bin/cat 127.0.0.1 80
+	usage_error --broker 127.0.0.1 80
+	usage_error --chat 127.0.0.1 80
+	usage_error --allow 127.0.0.1 127.0.0.1 80
+	usage_error --deny ::1 127.0.0.1 80
+}
+
+@test "server options that cannot go together are usage errors" {
+	usage_error --fork -l 127.0.0.1 4000
+	[[ $stderr == *"--fork needs -e, -c or --recv-only"* ]]
+	usage_error --broker -e /bin/cat -l 127.0.0.1 4000
+	usage_error --chat -c cat -l 127.0.0.1 4000
+	usage_error --broker --fork -e cat -l 127.0.0.1 4000
+	usage_error --broker -u -l 127.0.0.1 4000
+	usage_error --fork -u -e cat -l 127.0.0.1 4000
+	usage_error -k -u -c cat -l 127.0.0.1 4000
+	usage_error --max-conns 3 -k -l 127.0.0.1 4000
+	usage_error --max-conns 0 --fork -e cat -l 127.0.0.1 4000
+	usage_error -o "$BATS_TEST_TMPDIR/d" -e cat 127.0.0.1 80
+	usage_error --output "$BATS_TEST_TMPDIR/d" -c cat -l 127.0.0.1 4000
+}
+
+@test "--allow and --deny reject words that are not addresses or CIDR blocks" {
+	local bad
+	for bad in 10.0.0.0/33 ::1/129 localhost 10.0.0.1/ /8 1.2.3 \
+	    '127.0.0.1,,::1' 127.0.0.1/-1 ''; do
+		usage_error -l --allow "$bad" 127.0.0.1 4000
+		usage_error -l --deny "$bad" 127.0.0.1 4000
+	done
+	[[ $stderr == *"for --deny"* ]]
 }
 
 @test "-S is refused as a usage error with the --help hint" {

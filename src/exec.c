@@ -1,0 +1,150 @@
+/*
+ * exec.c: -e PROG [ARGS] (split on blanks, no shell) and -c CMD (through
+ * /bin/sh -c): the environment the program is owed, the socket on its
+ * standard input and output, and the exec.  It never touches payload.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "exec.h"
+#include "util.h"
+
+/* PROTO: "TCP", "UDP" or "UNIX", as UCSPI tools name it. */
+static const char *
+ucspi_proto(const struct options *opt)
+{
+	if (opt->unixsock)
+		return "UNIX";
+	return opt->socktype == SOCK_DGRAM ? "UDP" : "TCP";
+}
+
+/* Set PREFIX{IP,PORT} (UCSPI) or the ncat pair from one socket address. */
+static void
+export_addr(const char *proto, const char *side, int fd, int remote)
+{
+	struct sockaddr_storage	ss;
+	socklen_t		len = sizeof(ss);
+	char			host[ADDR_HOSTLEN], port[ADDR_PORTLEN];
+	char			name[64];
+	int			r;
+
+	memset(&ss, 0, sizeof(ss));
+	r = remote ? getpeername(fd, (struct sockaddr *)&ss, &len) :
+	    getsockname(fd, (struct sockaddr *)&ss, &len);
+	if (r == -1 || ss.ss_family == AF_UNSPEC)
+		return;
+	addr_text((struct sockaddr *)&ss, len, host, port);
+	if (ss.ss_family == AF_UNIX) {
+		if (host[0] == '\0')
+			return;		/* an unnamed Unix peer */
+		(void)snprintf(name, sizeof(name), "UNIX%sPATH", side);
+		(void)setenv(name, host, 1);
+		(void)snprintf(name, sizeof(name), "NCAT_%s_ADDR",
+		    remote ? "REMOTE" : "LOCAL");
+		(void)setenv(name, host, 1);
+		return;
+	}
+	(void)snprintf(name, sizeof(name), "%s%sIP", proto, side);
+	(void)setenv(name, host, 1);
+	(void)snprintf(name, sizeof(name), "%s%sPORT", proto, side);
+	(void)setenv(name, port, 1);
+	(void)snprintf(name, sizeof(name), "NCAT_%s_ADDR",
+	    remote ? "REMOTE" : "LOCAL");
+	(void)setenv(name, host, 1);
+	(void)snprintf(name, sizeof(name), "NCAT_%s_PORT",
+	    remote ? "REMOTE" : "LOCAL");
+	(void)setenv(name, port, 1);
+}
+
+/* -e's argument string, split on blanks into a NULL-ended vector. */
+static char **
+split_blanks(const char *s)
+{
+	char	**argv, *copy, *word, *save;
+	size_t	  n = 0, cap = 8;
+
+	argv = xreallocarray(NULL, cap, sizeof(*argv));
+	copy = xstrdup(s);
+	for (word = strtok_r(copy, " \t", &save); word != NULL;
+	    word = strtok_r(NULL, " \t", &save)) {
+		if (n + 1 == cap) {
+			cap *= 2;
+			argv = xreallocarray(argv, cap, sizeof(*argv));
+		}
+		argv[n++] = word;
+	}
+	argv[n] = NULL;
+	return argv;		/* lives until exec: never freed */
+}
+
+void
+exec_peer(const struct options *opt, int fd)
+{
+	const char	*proto = ucspi_proto(opt);
+	char		**argv;
+	int		  fl;
+
+	(void)setenv("PROTO", proto, 1);
+	(void)setenv("NCAT_PROTO", proto, 1);
+	export_addr(proto, "REMOTE", fd, 1);
+	export_addr(proto, "LOCAL", fd, 0);
+
+	/* The program gets an ordinary, blocking socket on 0 and 1. */
+	if ((fl = fcntl(fd, F_GETFL)) != -1)
+		(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	if (dup2(fd, STDIN_FILENO) == -1 || dup2(fd, STDOUT_FILENO) == -1) {
+		sc_warn("cannot give the socket to the program: %s",
+		    strerror(errno));
+		return;
+	}
+	if (fd > STDERR_FILENO)
+		(void)close(fd);
+	/* Ignored signals stay ignored across exec: give SIGPIPE back. */
+	(void)signal(SIGPIPE, SIG_DFL);
+	if (opt->sh_exec != NULL) {
+		execl("/bin/sh", "sh", "-c", opt->sh_exec, (char *)NULL);
+		sc_warn("cannot run /bin/sh: %s", strerror(errno));
+		return;
+	}
+	argv = split_blanks(opt->exec);
+	if (argv[0] == NULL) {
+		sc_warn("-e names no program");
+		return;
+	}
+	execvp(argv[0], argv);
+	sc_warn("cannot run %s: %s", argv[0], strerror(errno));
+}
+
+int
+exec_wait(const struct options *opt, int fd)
+{
+	pid_t	pid;
+	int	status;
+
+	if ((pid = fork()) == -1) {
+		sc_warn("fork failed: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		exec_peer(opt, fd);
+		_exit(EXIT_NET);
+	}
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR)
+			return -1;
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
