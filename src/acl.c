@@ -147,3 +147,10 @@ acl_allows(const struct acl *acl, const struct sockaddr *sa)
 	}
 	return allowed;
 }
+
+void
+acl_free(struct acl *acl)
+{
+	free(acl->rules);
+	memset(acl, 0, sizeof(*acl));
+}

@@ -40,4 +40,7 @@ int	acl_add(struct acl *, const char *, bool, const char **);
  */
 bool	acl_allows(const struct acl *, const struct sockaddr *);
 
+/* Free the rules. */
+void	acl_free(struct acl *);
+
 #endif

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "acl.h"
 #include "addr.h"
 #include "exec.h"
 #include "hexdump.h"
@@ -187,35 +188,45 @@ open_client(const struct options *opt)
 	return fd;
 }
 
-int
-main(int argc, char *argv[])
+/* Connect mode: the connection, then the pump or the program. */
+static int
+connect_run(const struct options *opt, struct tap *tap)
 {
-	struct options		opt;
-	struct tap		tap;
 	struct pump_io		io;
 	struct pump_result	res;
 	int			fd, status;
+
+	if ((fd = open_client(opt)) == -1)
+		return EXIT_NET;		/* open_client said why */
+	if (opt->exec != NULL || opt->sh_exec != NULL) {
+		status = exec_wait(opt, fd);	/* the program's */
+		if (status == -1)
+			status = EXIT_NET;
+	} else {
+		io = (struct pump_io){ fd, fd, STDIN_FILENO, STDOUT_FILENO,
+		    tap, NULL, NULL };
+		pump_run(opt, &io, &res);
+		status = pump_status(&res);
+	}
+	(void)close(fd);
+	return status;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct options	opt;
+	struct tap	tap;
+	int		status;
 
 	fix_std_fds();				/* no socket on 0, 1 or 2 */
 	opt_parse(&opt, argc, argv);		/* bad usage exits 2 in here */
 	proc_init(&opt, &tap);			/* SIGPIPE ignored, -o opened */
 	if (opt.mode == MODE_LISTEN)
 		status = serve_run(&opt, &tap);	/* once, -k, --fork, --broker */
-	else {
-		if ((fd = open_client(&opt)) == -1)
-			return EXIT_NET;	/* open_client said why */
-		if (opt.exec != NULL || opt.sh_exec != NULL) {
-			status = exec_wait(&opt, fd);	/* the program's */
-			if (status == -1)
-				status = EXIT_NET;
-		} else {
-			io = (struct pump_io){ fd, fd, STDIN_FILENO,
-			    STDOUT_FILENO, &tap, NULL, NULL };
-			pump_run(&opt, &io, &res);
-			status = pump_status(&res);
-		}
-		(void)close(fd);
-	}
+	else
+		status = connect_run(&opt, &tap);	/* pump or program */
 	tap_close(&tap);
+	acl_free(&opt.acl);
 	return status;
 }

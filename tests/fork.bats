@@ -1,0 +1,327 @@
+#!/usr/bin/env bats
+# --fork: the parent only accepts and each client is served by a child
+# (its program, or with --recv-only a copy of its data to stdout); children
+# are reaped, never left as zombies; --max-conns bounds how many run at
+# once; -w and --idle-timeout close one idle client, not the others.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+# sockcat_pid: the pid of the sockcat that the latest start_bg runs under
+# `setsid timeout` (timeout's only child).
+sockcat_pid() {
+	local kids
+	kids=$(cat "/proc/$BG_PID/task/$BG_PID/children")
+	echo "${kids%% *}"
+}
+
+# children PID: the pids of PID's live or zombie children, one a line.
+children() {
+	cat /proc/"$1"/task/*/children 2>/dev/null | tr ' ' '\n' | grep . || true
+}
+
+# zombies PID: how many of PID's children are zombies.
+zombies() {
+	local kid n=0
+	for kid in $(children "$1"); do
+		grep -q '^State:[[:space:]]*Z' "/proc/$kid/status" 2>/dev/null &&
+		    n=$((n + 1))
+	done
+	echo "$n"
+}
+
+# wait_children PID N [SECONDS]: poll until PID has at most N children,
+# zombies included: a child that is never reaped keeps the count up.
+wait_children() {
+	local pid=$1 n=$2 secs=${3:-10}
+	local deadline=$((SECONDS + secs))
+	while [ "$(children "$pid" | wc -l)" -gt "$n" ]; do
+		[ "$SECONDS" -lt "$deadline" ] || return 1
+		sleep 0.02
+	done
+}
+
+# many_clients PORT N SIZE: open N connections to 127.0.0.1 PORT and keep
+# them all open; each must echo a first line while all N are connected
+# (so N children serve at once); then each sends SIZE random bytes of its
+# own, shuts down, and must read exactly those bytes back before EOF.
+many_clients() {
+	timeout 60 python3 - "$@" <<'PY'
+import os, socket, sys, threading
+port, n, size = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+
+def read_exactly(s, count):
+    got = b""
+    while len(got) < count:
+        b = s.recv(count - len(got))
+        if not b:
+            break
+        got += b
+    return got
+
+conns = [socket.create_connection(("127.0.0.1", port), timeout=30)
+         for _ in range(n)]
+for i, s in enumerate(conns):
+    s.sendall(b"hello %d\n" % i)
+for i, s in enumerate(conns):
+    want = b"hello %d\n" % i
+    got = read_exactly(s, len(want))
+    if got != want:
+        sys.exit("client %d: first line %r, wanted %r" % (i, got, want))
+
+failures = []
+def run(i, s):
+    data = os.urandom(size)
+    def send():
+        s.sendall(data)
+        s.shutdown(socket.SHUT_WR)
+    t = threading.Thread(target=send)
+    t.start()
+    got = b""
+    while True:
+        b = s.recv(65536)
+        if not b:
+            break
+        got += b
+    t.join()
+    s.close()
+    if got != data:
+        failures.append("client %d: %d bytes back of %d, %s" % (
+            i, len(got), len(data), "prefix equal" if
+            data.startswith(got) else "different bytes"))
+
+threads = [threading.Thread(target=run, args=(i, s))
+           for i, s in enumerate(conns)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+if failures:
+    sys.exit("\n".join(failures))
+print("%d clients echoed" % n)
+PY
+}
+
+@test "--fork -e /bin/cat echoes 30 concurrent clients and leaves no zombie" {
+	port=$(free_port)
+	start_bg "$SOCKCAT" --fork -l 127.0.0.1 "$port" -e /bin/cat
+	wait_listen "$port"
+	server=$(sockcat_pid)
+	[ "$(cat "/proc/$server/comm")" = sockcat ]
+	run -0 --separate-stderr many_clients "$port" 30 65536
+	[ "$output" = "30 clients echoed" ]
+	wait_children "$server" 0
+	[ -z "$(children "$server")" ]
+	kill -0 "$server"
+	[ ! -s "$BG_ERR" ]
+}
+
+@test "--fork reaps a burst of clients that all end at once" {
+	port=$(free_port)
+	start_bg "$SOCKCAT" --fork -l 127.0.0.1 "$port" -c 'echo bye'
+	wait_listen "$port"
+	server=$(sockcat_pid)
+	run -0 --separate-stderr timeout 60 python3 - "$port" <<'PY'
+import socket, sys
+port = int(sys.argv[1])
+conns = [socket.create_connection(("127.0.0.1", port), timeout=30)
+         for _ in range(50)]
+for s in conns:
+    got = b""
+    while True:
+        b = s.recv(100)
+        if not b:
+            break
+        got += b
+    if got != b"bye\n":
+        sys.exit("got %r" % got)
+print("ok")
+PY
+	[ "$output" = ok ]
+	wait_children "$server" 0
+	[ "$(zombies "$server")" -eq 0 ]
+	kill -0 "$server"
+}
+
+@test "--fork serves a new client while an earlier one is still connected" {
+	port=$(free_port)
+	start_bg "$SOCKCAT" --fork -l 127.0.0.1 "$port" -e /bin/cat
+	wait_listen "$port"
+	start_bg python3 "$PEER" connect "$port" "$BATS_TEST_TMPDIR/first" \
+	    'send:first\n' drain
+	wait_line "$BATS_TEST_TMPDIR/first" '^first$'
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N 127.0.0.1 "$port" \
+	    <<<"second"
+	[ "$output" = second ]
+	kill -0 "$BG_PID"
+}
+
+@test "--fork runs each client's program in a child of the server" {
+	port=$(free_port)
+	start_bg "$SOCKCAT" --fork -l 127.0.0.1 "$port" -c 'echo "$$ $PPID"'
+	wait_listen "$port"
+	server=$(sockcat_pid)
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" 127.0.0.1 "$port" \
+	    </dev/null
+	one=$output
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" 127.0.0.1 "$port" \
+	    </dev/null
+	two=$output
+	[ "${one#* }" = "$server" ] && [ "${two#* }" = "$server" ]
+	[ "${one% *}" != "${two% *}" ]
+	[ "${one% *}" != "$server" ]
+}
+
+@test "--fork with --recv-only copies each client's data to stdout" {
+	port=$(free_port)
+	start_bg "$SOCKCAT" --fork --recv-only -l 127.0.0.1 "$port"
+	server_out=$BG_OUT
+	wait_listen "$port"
+	# The first client stays connected while the others come and go.
+	start_bg python3 "$PEER" connect "$port" "$BATS_TEST_TMPDIR/log" \
+	    'send:from one\n' drain
+	wait_line "$server_out" '^from one$'
+	for n in two three; do
+		run -0 --separate-stderr timeout 10 "$SOCKCAT" -N 127.0.0.1 \
+		    "$port" <<<"from $n"
+		[ -z "$output" ]
+		wait_line "$server_out" "^from $n\$"
+	done
+	[ "$(sort "$server_out")" = $'from one\nfrom three\nfrom two' ]
+}
+
+@test "--max-conns refuses an extra client at once and frees a slot when a child ends" {
+	port=$(free_port)
+	start_bg "$SOCKCAT" -v --fork --max-conns 2 -l 127.0.0.1 "$port" \
+	    -e /bin/cat
+	server_err=$BG_ERR
+	wait_listen "$port"
+	server=$(sockcat_pid)
+	start_bg python3 "$PEER" connect "$port" "$BATS_TEST_TMPDIR/a" \
+	    'send:a\n' drain
+	a=$BG_PID
+	wait_line "$BATS_TEST_TMPDIR/a" '^a$'
+	start_bg python3 "$PEER" connect "$port" "$BATS_TEST_TMPDIR/b" \
+	    'send:b\n' drain
+	wait_line "$BATS_TEST_TMPDIR/b" '^b$'
+	# A third client is let in and closed: it sees EOF with no echo.
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" 127.0.0.1 "$port" \
+	    </dev/null
+	[ -z "$output" ]
+	wait_line "$server_err" '^Too many connections'
+	# A leaves; once its child is reaped there is room again.
+	kill -- "-$a"
+	wait_exit "$a" 10
+	wait_children "$server" 1
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N 127.0.0.1 "$port" \
+	    <<<"d"
+	[ "$output" = d ]
+	[ "$(grep -c '^Too many connections' "$server_err")" -eq 1 ]
+}
+
+@test "--max-conns 1 serves clients one at a time and refuses the overlap" {
+	port=$(free_port)
+	start_bg "$SOCKCAT" -v --fork --max-conns 1 -l 127.0.0.1 "$port" \
+	    -e /bin/cat
+	server_err=$BG_ERR
+	wait_listen "$port"
+	server=$(sockcat_pid)
+	for word in one two three; do
+		wait_children "$server" 0
+		run -0 --separate-stderr timeout 10 "$SOCKCAT" -N 127.0.0.1 \
+		    "$port" <<<"$word"
+		[ "$output" = "$word" ]
+	done
+	[ "$(grep -c '^Too many connections' "$server_err")" -eq 0 ]
+	start_bg python3 "$PEER" connect "$port" "$BATS_TEST_TMPDIR/a" \
+	    'send:a\n' drain
+	wait_line "$BATS_TEST_TMPDIR/a" '^a$'
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" 127.0.0.1 "$port" \
+	    </dev/null
+	[ -z "$output" ]
+	wait_line "$server_err" '^Too many connections'
+}
+
+# idle_one_of_two OPTION: with OPTION 2 on a --fork --recv-only server,
+# an idle client is closed while a talking one, connected all along, is
+# left alone, and the server goes on.
+idle_one_of_two() {
+	port=$(free_port)
+	start_bg "$SOCKCAT" --fork --recv-only "$1" 2 -l 127.0.0.1 "$port"
+	server=$BG_PID server_out=$BG_OUT
+	wait_listen "$port"
+	# The idle one waits for an EOF that only the timeout brings.
+	start_bg python3 "$PEER" connect "$port" "$BATS_TEST_TMPDIR/idle" \
+	    'send:idle\n' drain
+	idle=$BG_PID
+	wait_line "$server_out" '^idle$'
+	# The busy one talks every 0.25 s for 4 s: past the idle one's end.
+	# Closed early, its later sends would fail and it would exit 1.
+	actions=()
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do
+		actions+=(send:x sleep:0.25)
+	done
+	start_bg python3 "$PEER" connect "$port" "$BATS_TEST_TMPDIR/busy" \
+	    "${actions[@]}" 'send:busy\n'
+	busy=$BG_PID
+	wait_exit "$idle" 15
+	[ "$WAIT_STATUS" -eq 0 ]
+	wait_exit "$busy" 15
+	[ "$WAIT_STATUS" -eq 0 ]
+	wait_line "$server_out" '^x{16}busy$'
+	kill -0 "$server"
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N 127.0.0.1 "$port" \
+	    <<<"later"
+	wait_line "$server_out" '^later$'
+}
+
+@test "--idle-timeout with --fork closes an idle client and spares a busy one" {
+	idle_one_of_two --idle-timeout
+}
+
+@test "-w with --fork closes an idle client and spares a busy one" {
+	idle_one_of_two -w
+}
+
+@test "--fork over a Unix stream socket serves clients in children" {
+	sock=$BATS_TEST_TMPDIR/s
+	start_bg "$SOCKCAT" --fork -U -l "$sock" -e /bin/cat
+	wait_unix_listen "$sock"
+	# The first client stays: its stdin is a fifo we keep open.
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	BG_STDIN=$BATS_TEST_TMPDIR/fifo start_bg "$SOCKCAT" -U "$sock"
+	first_out=$BG_OUT
+	exec {hold}<>"$BATS_TEST_TMPDIR/fifo"
+	echo first >&"$hold"
+	wait_line "$first_out" '^first$'
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N -U "$sock" \
+	    <<<"second"
+	[ "$output" = second ]
+	exec {hold}>&-
+}
+
+@test "--fork without -e, -c or --recv-only is a usage error" {
+	run -2 --separate-stderr timeout 10 "$SOCKCAT" --fork -l 127.0.0.1 \
+	    "$(free_port)" </dev/null
+	[ -z "$output" ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ $stderr == "sockcat: "*--fork*"Try 'sockcat --help'" ]]
+}
+
+@test "--fork without -l, or with -u, is a usage error" {
+	run -2 --separate-stderr timeout 10 "$SOCKCAT" --fork -e /bin/cat \
+	    127.0.0.1 "$(free_port)" </dev/null
+	[[ $stderr == "sockcat: "*"Try 'sockcat --help'" ]]
+	run -2 --separate-stderr timeout 10 "$SOCKCAT" --fork -u -e /bin/cat \
+	    -l 127.0.0.1 "$(free_port udp)" </dev/null
+	[[ $stderr == "sockcat: "*"Try 'sockcat --help'" ]]
+}
+
+@test "--max-conns without --fork or --broker, or below 1, is a usage error" {
+	run -2 --separate-stderr timeout 10 "$SOCKCAT" --max-conns 2 -k -l \
+	    127.0.0.1 "$(free_port)" </dev/null
+	[[ $stderr == "sockcat: "*--max-conns*"Try 'sockcat --help'" ]]
+	run -2 --separate-stderr timeout 10 "$SOCKCAT" --max-conns 0 --fork \
+	    -e /bin/cat -l 127.0.0.1 "$(free_port)" </dev/null
+	[[ $stderr == "sockcat: "*"Try 'sockcat --help'" ]]
+}
