@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -20,15 +21,6 @@
 #include "addr.h"
 #include "exec.h"
 #include "util.h"
-
-/* PROTO: "TCP", "UDP" or "UNIX", as UCSPI tools name it. */
-static const char *
-ucspi_proto(const struct options *opt)
-{
-	if (opt->unixsock)
-		return "UNIX";
-	return opt->socktype == SOCK_DGRAM ? "UDP" : "TCP";
-}
 
 /* Set PREFIX{IP,PORT} (UCSPI) or the ncat pair from one socket address. */
 static void
@@ -92,9 +84,15 @@ split_blanks(const char *s)
 void
 exec_peer(const struct options *opt, int fd)
 {
-	const char	*proto = ucspi_proto(opt);
+	char		  proto[8];
 	char		**argv;
+	size_t		  i;
 	int		  fl;
+
+	/* PROTO: "TCP", "UDP" or "UNIX", as UCSPI tools name it. */
+	(void)snprintf(proto, sizeof(proto), "%s", opt_proto(opt));
+	for (i = 0; proto[i] != '\0'; i++)
+		proto[i] = (char)toupper((unsigned char)proto[i]);
 
 	(void)setenv("PROTO", proto, 1);
 	(void)setenv("NCAT_PROTO", proto, 1);

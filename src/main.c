@@ -26,14 +26,6 @@
 #include "sock.h"
 #include "util.h"
 
-static const char *
-proto_name(const struct options *opt)
-{
-	if (opt->dccp)
-		return "dccp";
-	return opt->socktype == SOCK_DGRAM ? "udp" : "tcp";
-}
-
 /* SIGPIPE ignored (EPIPE is handled where it happens), taps opened. */
 static void
 proc_init(const struct options *opt, struct tap *tap)
@@ -111,13 +103,13 @@ say_connected(const struct options *opt, const struct addrinfo *ai)
 	if (verbose == 0)
 		return;
 	addr_text(ai->ai_addr, ai->ai_addrlen, host, port);
-	addr_service(proto_name(opt), atoi(port), service, sizeof(service));
+	addr_service(opt_proto(opt), atoi(port), service, sizeof(service));
 	if (strcmp(host, opt->host) == 0)
 		sc_status("Connection to %s %s port [%s/%s] succeeded!",
-		    host, port, proto_name(opt), service);
+		    host, port, opt_proto(opt), service);
 	else
 		sc_status("Connection to %s (%s) %s port [%s/%s] succeeded!",
-		    opt->host, host, port, proto_name(opt), service);
+		    opt->host, host, port, opt_proto(opt), service);
 }
 
 /* Bind -s/-p for one address family; NULL when neither was given. */
@@ -177,14 +169,14 @@ open_client(const struct options *opt)
 		if (verbose > 0 && (ai != res || ai->ai_next != NULL)) {
 			addr_text(ai->ai_addr, ai->ai_addrlen, host, port);
 			sc_warn("%s to %s (%s) port %s (%s) failed: %s", what,
-			    opt->host, host, port, proto_name(opt),
+			    opt->host, host, port, opt_proto(opt),
 			    strerror(saved));
 		}
 	}
 	freeaddrinfo(res);
 	if (fd == -1)
 		sc_warn("%s to %s port %s (%s) failed: %s", what, opt->host,
-		    opt->port, proto_name(opt), strerror(saved));
+		    opt->port, opt_proto(opt), strerror(saved));
 	return fd;
 }
 

@@ -479,3 +479,13 @@ opt_parse(struct options *opt, int argc, char *argv[])
 	}
 	take_operands(opt, argc - optind, argv + optind);
 }
+
+const char *
+opt_proto(const struct options *opt)
+{
+	if (opt->unixsock)
+		return "unix";
+	if (opt->dccp)
+		return "dccp";
+	return opt->socktype == SOCK_DGRAM ? "udp" : "tcp";
+}

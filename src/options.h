@@ -67,4 +67,7 @@ struct options {
 /* Parse argv into *opt; usage errors print one line and exit 2. */
 void	opt_parse(struct options *, int, char *[]);
 
+/* The protocol's name for messages: "tcp", "udp", "unix" or "dccp". */
+const char	*opt_proto(const struct options *);
+
 #endif

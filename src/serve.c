@@ -28,16 +28,6 @@
 #include "sock.h"
 #include "util.h"
 
-static const char *
-proto_name(const struct options *opt)
-{
-	if (opt->unixsock)
-		return "unix";
-	if (opt->dccp)
-		return "dccp";
-	return opt->socktype == SOCK_DGRAM ? "udp" : "tcp";
-}
-
 /* "Listening on" for stream sockets, "Bound on" for datagram ones. */
 static void
 say_bound(const struct options *opt, int fd, int dual)
@@ -131,7 +121,7 @@ open_inet_listener(const struct options *opt, int *dual)
 		if (verbose > 0 && ai->ai_next != NULL) {
 			addr_text(ai->ai_addr, ai->ai_addrlen, host, port);
 			sc_warn("%s %s port %s (%s) failed: %s", what, host,
-			    port, proto_name(opt), strerror(saved));
+			    port, opt_proto(opt), strerror(saved));
 		}
 	}
 	freeaddrinfo(res);
@@ -140,7 +130,7 @@ open_inet_listener(const struct options *opt, int *dual)
 failed:
 	sc_warn("%s %s port %s (%s) failed: %s", what,
 	    opt->host != NULL ? opt->host : "(any)", opt->port,
-	    proto_name(opt), strerror(saved));
+	    opt_proto(opt), strerror(saved));
 	return -1;
 }
 

@@ -41,16 +41,6 @@ client() {
 	[ ! -s "$BG_OUT" ]
 }
 
-# wait_size FILE BYTES [SECONDS]: poll until FILE holds at least BYTES.
-wait_size() {
-	local file=$1 bytes=$2 secs=${3:-60}
-	local deadline=$((SECONDS + secs))
-	while [ "$(stat -c %s "$file" 2>/dev/null || echo 0)" -lt "$bytes" ]; do
-		[ "$SECONDS" -lt "$deadline" ] || return 1
-		sleep 0.05
-	done
-}
-
 # both_ways LISTENER_ARGS -- CLIENT_ARGS: 32 MiB each way at once.  No
 # -N: a peer's EOF ends sockcat, so whichever side finished first would
 # cut the other short; the test waits for every byte instead.

@@ -46,6 +46,26 @@ start_bg() {
 	BG_PIDS+=("$BG_PID")
 }
 
+# wait_until SECONDS CMD...: poll CMD until it succeeds; fail at the
+# deadline.  Every wait_* below is one of these.
+wait_until() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@" 2>/dev/null; do
+		[ "$SECONDS" -lt "$deadline" ] || return 1
+		sleep 0.02
+	done
+}
+
+# wait_size FILE BYTES [SECONDS]: poll until FILE holds at least BYTES.
+wait_size() {
+	wait_until "${3:-60}" size_at_least "$1" "$2"
+}
+
+size_at_least() {
+	[ "$(stat -c %s "$1")" -ge "$2" ]
+}
+
 # wait_port HOST PORT [SECONDS]: poll until a TCP listener answers.
 wait_port() {
 	local host=$1 port=$2 secs=${3:-10}
@@ -65,33 +85,23 @@ PY
 # until something listens on PORT, without connecting to it (a one-shot
 # listener would take the probe for its client).
 wait_listen() {
-	local port=$1 proto=${2:-tcp} secs=${3:-10} flag=-tln
+	local port=$1 proto=${2:-tcp} flag=-tln
 	[ "$proto" = udp ] && flag=-uln
-	local deadline=$((SECONDS + secs))
-	while ! ss -H "$flag" "sport = :$port" | grep -q .; do
-		[ "$SECONDS" -lt "$deadline" ] || return 1
-		sleep 0.02
-	done
+	wait_until "${3:-10}" listening "$flag" "$port"
+}
+
+listening() {
+	ss -H "$1" "sport = :$2" | grep -q .
 }
 
 # wait_file PATH [SECONDS]: poll until PATH exists (a Unix socket, say).
 wait_file() {
-	local path=$1 secs=${2:-10}
-	local deadline=$((SECONDS + secs))
-	while [ ! -e "$path" ]; do
-		[ "$SECONDS" -lt "$deadline" ] || return 1
-		sleep 0.02
-	done
+	wait_until "${2:-10}" test -e "$1"
 }
 
 # wait_line FILE REGEX [SECONDS]: poll until a line of FILE matches.
 wait_line() {
-	local file=$1 re=$2 secs=${3:-10}
-	local deadline=$((SECONDS + secs))
-	while ! grep -Eq -- "$re" "$file" 2>/dev/null; do
-		[ "$SECONDS" -lt "$deadline" ] || return 1
-		sleep 0.02
-	done
+	wait_until "${3:-10}" grep -Eq -- "$2" "$1"
 }
 
 # wait_exit PID [SECONDS]: wait for a background job to end; its status
@@ -127,12 +137,11 @@ teardown() {
 # at PATH (or the abstract @name), without connecting to it: a one-shot
 # listener would take the probe for its client.
 wait_unix_listen() {
-	local path=$1 secs=${2:-10}
-	local deadline=$((SECONDS + secs))
-	while ! ss -Hxl | awk -v p="$path" '$5 == p { f = 1 } END { exit !f }'; do
-		[ "$SECONDS" -lt "$deadline" ] || return 1
-		sleep 0.02
-	done
+	wait_until "${2:-10}" unix_listening "$1"
+}
+
+unix_listening() {
+	ss -Hxl | awk -v p="$1" '$5 == p { f = 1 } END { exit !f }'
 }
 
 # The scripted TCP peer (see its usage): start_bg python3 "$PEER" listen ...
