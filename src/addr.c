@@ -143,3 +143,17 @@ addr_unix(const char *path, struct sockaddr_un *sun, socklen_t *len)
 	*len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + plen + 1);
 	return 0;
 }
+
+void
+addr_peer_name(const struct sockaddr *sa, socklen_t len, const char *path,
+    char *name, size_t size)
+{
+	char	host[ADDR_HOSTLEN], port[ADDR_PORTLEN];
+
+	if (path != NULL) {
+		(void)snprintf(name, size, "%s", path);
+		return;
+	}
+	addr_text(sa, len, host, port);
+	(void)snprintf(name, size, "%s %s", host, port);
+}

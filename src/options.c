@@ -262,6 +262,9 @@ check_server_conflicts(const struct options *opt)
 	if (opt->broker && program)
 		usage_error("%s cannot be used with %s", opt->chat ?
 		    "--chat" : "--broker", opt->exec != NULL ? "-e" : "-c");
+	if (opt->broker && (opt->hex_dump != NULL || opt->output != NULL))
+		usage_error("%s cannot be used with %s", opt->hex_dump != NULL ?
+		    "-o" : "--output", opt->chat ? "--chat" : "--broker");
 	if (opt->broker && opt->socktype == SOCK_DGRAM)
 		usage_error("%s cannot be used with -u", opt->chat ?
 		    "--chat" : "--broker");

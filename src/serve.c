@@ -57,18 +57,31 @@ static void
 say_received(const struct options *opt, const struct sockaddr_storage *peer,
     socklen_t len)
 {
-	char	host[ADDR_HOSTLEN], port[ADDR_PORTLEN];
+	char	name[ADDR_HOSTLEN + ADDR_PORTLEN + 2], port[ADDR_PORTLEN];
 
 	if (verbose == 0)
 		return;
-	addr_text((const struct sockaddr *)peer, len, host, port);
-	/* Unix stream clients are mostly unnamed: name the listener's path. */
-	if (opt->unixsock && opt->socktype != SOCK_DGRAM)
-		sc_status("Connection received on %s", opt->path);
-	else if (opt->unixsock)
-		sc_status("Connection received on %s", host);
+	/* A Unix datagram client is named by its reply socket's path; Unix
+	 * stream clients are mostly unnamed: name the listener's path. */
+	if (opt->unixsock && opt->socktype == SOCK_DGRAM)
+		addr_text((const struct sockaddr *)peer, len, name, port);
 	else
-		sc_status("Connection received on %s %s", host, port);
+		addr_peer_name((const struct sockaddr *)peer, len,
+		    opt->unixsock ? opt->path : NULL, name, sizeof(name));
+	sc_status("Connection received on %s", name);
+}
+
+/* A client turned away at once: "Connection from NAME refused WHY". */
+static void
+refuse(const struct options *opt, int fd,
+    const struct sockaddr_storage *peer, socklen_t len, const char *why)
+{
+	char	name[ADDR_HOSTLEN + ADDR_PORTLEN + 2];
+
+	addr_peer_name((const struct sockaddr *)peer, len,
+	    opt->unixsock ? opt->path : NULL, name, sizeof(name));
+	sc_status("Connection from %s refused %s", name, why);
+	(void)close(fd);
 }
 
 /*
@@ -163,16 +176,9 @@ static bool
 admitted(const struct options *opt, int fd,
     const struct sockaddr_storage *peer, socklen_t len)
 {
-	char	host[ADDR_HOSTLEN], port[ADDR_PORTLEN];
-
 	if (acl_allows(&opt->acl, (const struct sockaddr *)peer))
 		return true;
-	if (verbose > 0) {
-		addr_text((const struct sockaddr *)peer, len, host, port);
-		sc_status("Connection from %s %s refused by --allow/--deny",
-		    host, port);
-	}
-	(void)close(fd);
+	refuse(opt, fd, peer, len, "by --allow/--deny");
 	return false;
 }
 
@@ -269,9 +275,7 @@ serve_fork(const struct options *opt, int lfd, struct tap *tap)
 			return -1;
 		}
 		if (opt->max_conns > 0 && children >= opt->max_conns) {
-			sc_status("Too many connections: %ld already, closing "
-			    "the new one", (long)children);
-			(void)close(fd);
+			refuse(opt, fd, &peer, len, "(--max-conns reached)");
 			continue;
 		}
 		(void)sigprocmask(SIG_BLOCK, &chld, &old);

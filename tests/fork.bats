@@ -208,7 +208,7 @@ PY
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" 127.0.0.1 "$port" \
 	    </dev/null
 	[ -z "$output" ]
-	wait_line "$server_err" '^Too many connections'
+	wait_line "$server_err" '^Connection from 127\.0\.0\.1 [0-9]+ refused \(--max-conns reached\)$'
 	# A leaves; once its child is reaped there is room again.
 	kill -- "-$a"
 	wait_exit "$a" 10
@@ -216,7 +216,7 @@ PY
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N 127.0.0.1 "$port" \
 	    <<<"d"
 	[ "$output" = d ]
-	[ "$(grep -c '^Too many connections' "$server_err")" -eq 1 ]
+	[ "$(grep -cE '^Connection from 127\.0\.0\.1 [0-9]+ refused \(--max-conns reached\)$' "$server_err")" -eq 1 ]
 }
 
 @test "--max-conns 1 serves clients one at a time and refuses the overlap" {
@@ -232,14 +232,14 @@ PY
 		    "$port" <<<"$word"
 		[ "$output" = "$word" ]
 	done
-	[ "$(grep -c '^Too many connections' "$server_err")" -eq 0 ]
+	[ "$(grep -cE '^Connection from 127\.0\.0\.1 [0-9]+ refused \(--max-conns reached\)$' "$server_err")" -eq 0 ]
 	start_bg python3 "$PEER" connect "$port" "$BATS_TEST_TMPDIR/a" \
 	    'send:a\n' drain
 	wait_line "$BATS_TEST_TMPDIR/a" '^a$'
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" 127.0.0.1 "$port" \
 	    </dev/null
 	[ -z "$output" ]
-	wait_line "$server_err" '^Too many connections'
+	wait_line "$server_err" '^Connection from 127\.0\.0\.1 [0-9]+ refused \(--max-conns reached\)$'
 }
 
 # idle_one_of_two OPTION: with OPTION 2 on a --fork --recv-only server,

@@ -164,6 +164,8 @@ closed_port() {
 	usage_error --max-conns 0 --fork -e cat -l 127.0.0.1 4000
 	usage_error -o "$BATS_TEST_TMPDIR/d" -e cat 127.0.0.1 80
 	usage_error --output "$BATS_TEST_TMPDIR/d" -c cat -l 127.0.0.1 4000
+	usage_error -o "$BATS_TEST_TMPDIR/d" --broker -l 127.0.0.1 4000
+	usage_error --output "$BATS_TEST_TMPDIR/d" --chat -l 127.0.0.1 4000
 }
 
 @test "--allow and --deny reject words that are not addresses or CIDR blocks" {

@@ -1,0 +1,364 @@
+#!/usr/bin/env bats
+# --broker: one process relays every client's bytes to all the others and
+# never back; a client that stops reading is dropped without stalling the
+# rest; --max-conns, --allow/--deny, per-client -w/--idle-timeout; the
+# select() limit and running out of descriptors are survived; Unix sockets.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+# Helpers for the Python clients below: each test is one script, run under
+# `timeout`, that fails (non-zero) on the first broken expectation.
+PY_LIB=$(cat <<'PY'
+import os, re, select, socket, sys, time
+
+ERR = os.environ.get("BROKER_ERR", "/dev/null")
+
+def log():
+    with open(ERR, errors="replace") as f:
+        return f.read()
+
+def wait_log(pattern, n=1, secs=10):
+    """Until the broker's stderr has n lines matching pattern."""
+    end = time.monotonic() + secs
+    while len(re.findall(pattern, log(), re.M)) < n:
+        assert time.monotonic() < end, "want %d x %r in:\n%s" % (
+            n, pattern, log())
+        time.sleep(0.02)
+
+def conn(port, host="127.0.0.1"):
+    fam = socket.AF_INET6 if ":" in host else socket.AF_INET
+    s = socket.socket(fam, socket.SOCK_STREAM)
+    s.settimeout(10)
+    s.connect((host, port))
+    return s
+
+def uconn(path):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(10)
+    s.connect(path)
+    return s
+
+def joined(s):
+    """Wait until the broker has logged s as accepted; returns s."""
+    wait_log(r"^Connection received on (127\.0\.0\.1|::1) %d$" %
+        s.getsockname()[1])
+    return s
+
+def recv_exact(s, n, secs=10):
+    data, end = b"", time.monotonic() + secs
+    while len(data) < n:
+        s.settimeout(max(end - time.monotonic(), 0.01))
+        b = s.recv(n - len(data))
+        assert b, "EOF after %r, wanted %d bytes" % (data[:80], n)
+        data += b
+    return data
+
+def recv_eof(s, secs=10):
+    """All bytes until the broker closes (a reset counts as a close)."""
+    data, end = b"", time.monotonic() + secs
+    while True:
+        s.settimeout(max(end - time.monotonic(), 0.01))
+        try:
+            b = s.recv(1 << 20)
+        except ConnectionResetError:
+            return data
+        if not b:
+            return data
+        data += b
+
+def relay(sender, receivers, data, window=128 << 10, secs=40):
+    """Send data through the broker, never more than window bytes ahead
+    of the slowest receiver (under the broker's queue bound, so that only
+    a client that really stops reading can be dropped); returns what each
+    receiver got."""
+    got = {r: bytearray() for r in receivers}
+    sent, end = 0, time.monotonic() + secs
+    sender.setblocking(False)
+    while min(len(v) for v in got.values()) < len(data):
+        assert time.monotonic() < end, "stalled: sent %d, got %s" % (
+            sent, [len(v) for v in got.values()])
+        ahead = sent < len(data) and sent - min(
+            len(v) for v in got.values()) < window
+        r, w, _ = select.select(list(got), [sender] if ahead else [], [], 1)
+        if w:
+            try:
+                sent += sender.send(data[sent:sent + 65536])
+            except BlockingIOError:
+                pass
+        for s in r:
+            chunk = s.recv(1 << 20)
+            assert chunk, "receiver dropped after %d bytes" % len(got[s])
+            got[s] += chunk
+    sender.setblocking(True)
+    sender.settimeout(10)
+    return [bytes(got[r]) for r in receivers]
+
+def still_open(s):
+    """Nothing pending and no EOF: the broker keeps s."""
+    r, _, _ = select.select([s], [], [], 0)
+    return not r
+PY
+)
+
+# py ARGS... <<'PY' script PY: the script after PY_LIB, under a timeout;
+# the broker's stderr (BG_ERR of the latest start_bg) is BROKER_ERR.
+py() {
+	BROKER_ERR=$BG_ERR timeout 60 python3 -c "$PY_LIB
+$(cat)" "$@"
+}
+
+# broker ARGS...: start sockcat -l --broker ARGS in the background.
+broker() {
+	start_bg "$SOCKCAT" -l --broker "$@"
+}
+
+@test "what one client sends reaches every other client, never itself" {
+	port=$(free_port)
+	broker -v 127.0.0.1 "$port"
+	wait_listen "$port"
+	py "$port" <<'PY'
+port = int(sys.argv[1])
+a = joined(conn(port)); b = joined(conn(port)); c = joined(conn(port))
+a.sendall(b"from-a\n")
+assert recv_exact(b, 7) == b"from-a\n"
+assert recv_exact(c, 7) == b"from-a\n"
+b.sendall(b"from-b\n")
+# A's first bytes are B's: its own line never came back.
+assert recv_exact(a, 7) == b"from-b\n"
+assert recv_exact(c, 7) == b"from-b\n"
+c.sendall(b"from-c\n")
+assert recv_exact(b, 7) == b"from-c\n"
+assert recv_exact(a, 7) == b"from-c\n"
+assert still_open(a) and still_open(b) and still_open(c)
+PY
+}
+
+@test "a MiB of random bytes from one client reaches the others intact" {
+	port=$(free_port)
+	broker -v 127.0.0.1 "$port"
+	wait_listen "$port"
+	py "$port" <<'PY'
+port = int(sys.argv[1])
+a = joined(conn(port)); b = joined(conn(port)); c = joined(conn(port))
+data = os.urandom(1 << 20)
+assert relay(a, [b, c], data) == [data, data]
+assert still_open(a)
+PY
+}
+
+@test "a client that stops reading is dropped and does not stall the others" {
+	port=$(free_port)
+	broker -v 127.0.0.1 "$port"
+	wait_listen "$port"
+	py "$port" <<'PY'
+port = int(sys.argv[1])
+total = 24 << 20
+# The stalled one never reads and offers a tiny window.
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+s.connect(("127.0.0.1", port))
+joined(s)
+a = joined(conn(port)); b = joined(conn(port))
+data = bytes(range(256)) * (total // 256)
+assert relay(a, [b], data) == [data]
+wait_log(r"^Connection from 127\.0\.0\.1 %d closed: not reading" %
+    s.getsockname()[1])
+# The stalled client gets what was in flight, then the end.
+assert len(recv_eof(s)) < total
+# The two active ones are untouched.
+b.sendall(b"still here\n")
+assert recv_exact(a, 11) == b"still here\n"
+PY
+}
+
+@test "--max-conns 2 accepts two clients and closes a third at once" {
+	port=$(free_port)
+	broker -vv --max-conns 2 127.0.0.1 "$port"
+	wait_listen "$port"
+	py "$port" <<'PY'
+port = int(sys.argv[1])
+a = joined(conn(port)); b = joined(conn(port))
+c = conn(port)
+wait_log(r"^Connection from 127\.0\.0\.1 %d refused \(--max-conns" %
+    c.getsockname()[1])
+assert recv_eof(c) == b""
+a.sendall(b"hi\n")
+assert recv_exact(b, 3) == b"hi\n"
+# A slot frees when a client leaves.
+a.close()
+wait_log(r"^Connection from 127\.0\.0\.1 \d+ closed$")
+d = joined(conn(port))
+b.sendall(b"to d\n")
+assert recv_exact(d, 5) == b"to d\n"
+assert "Connection received on 127.0.0.1 %d" % c.getsockname()[1] not in log()
+PY
+}
+
+# acl_case LIST-OPTIONS... -- ADMITTED REFUSED: a dual-stack broker with
+# those options admits a client from ADMITTED and closes one from REFUSED
+# before any data, saying so under -v with its address and port.
+acl_case() {
+	local opts=()
+	while [ "$1" != -- ]; do
+		opts+=("$1")
+		shift
+	done
+	port=$(free_port)
+	broker -v "${opts[@]}" "$port"
+	wait_listen "$port"
+	py "$port" "$2" "$3" <<'PY'
+port, ok, bad = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+a = joined(conn(port, ok)); b = joined(conn(port, ok))
+r = conn(port, bad)
+wait_log(r"^Connection from %s %d refused by --allow/--deny$" %
+    (re.escape(bad), r.getsockname()[1]))
+a.sendall(b"secret\n")
+assert recv_exact(b, 7) == b"secret\n"
+assert recv_eof(r) == b""
+assert "Connection received on %s %d" % (bad, r.getsockname()[1]) not in log()
+PY
+}
+
+@test "--allow 127.0.0.1 admits IPv4 loopback and refuses ::1" {
+	acl_case --allow 127.0.0.1 -- 127.0.0.1 ::1
+}
+
+@test "--allow ::1 admits IPv6 loopback and refuses 127.0.0.1" {
+	acl_case --allow ::1 -- ::1 127.0.0.1
+}
+
+@test "--deny 127.0.0.0/8 refuses IPv4 loopback and admits ::1" {
+	acl_case --deny 127.0.0.0/8 -- ::1 127.0.0.1
+}
+
+@test "--deny ::1 refuses IPv6 loopback and admits 127.0.0.1" {
+	acl_case --deny ::1 -- 127.0.0.1 ::1
+}
+
+# idle_case OPTION: the idle limit closes each client on its own clock.
+idle_case() {
+	port=$(free_port)
+	broker -v "$@" 127.0.0.1 "$port"
+	wait_listen "$port"
+	py "$port" <<'PY'
+port = int(sys.argv[1])
+a = joined(conn(port))
+t0 = time.monotonic()
+time.sleep(1)			# B's clock starts a second after A's
+b = joined(conn(port))
+assert recv_eof(a) == b""
+assert time.monotonic() - t0 >= 1.5, "closed too early"
+wait_log(r"^Connection from 127\.0\.0\.1 %d closed: idle timeout$" %
+    a.getsockname()[1])
+time.sleep(0.3)			# B has 0.7 s left
+assert still_open(b), "B was closed with A"
+assert recv_eof(b) == b""
+PY
+}
+
+@test "--idle-timeout closes an idle client and leaves a younger one open" {
+	idle_case --idle-timeout 2
+}
+
+@test "-w closes an idle client and leaves a younger one open" {
+	idle_case -w 2
+}
+
+@test "traffic either way keeps broker clients from the idle timeout" {
+	port=$(free_port)
+	broker -v --idle-timeout 1.5 127.0.0.1 "$port"
+	wait_listen "$port"
+	py "$port" <<'PY'
+port = int(sys.argv[1])
+a = joined(conn(port)); b = joined(conn(port))
+# B talks, A only listens: both stay well past the limit.
+for i in range(12):
+    b.sendall(b"x")
+    assert recv_exact(a, 1) == b"x"
+    time.sleep(0.3)
+assert still_open(a) and still_open(b)
+assert recv_eof(a) == b"" and recv_eof(b) == b""
+PY
+}
+
+@test "the broker's stdin goes to the connected clients" {
+	port=$(free_port)
+	printf 'from stdin\n' >"$BATS_TEST_TMPDIR/in"
+	BG_STDIN=$BATS_TEST_TMPDIR/in broker -v 127.0.0.1 "$port"
+	wait_listen "$port"
+	py "$port" <<'PY'
+port = int(sys.argv[1])
+a = joined(conn(port))
+assert recv_exact(a, 11) == b"from stdin\n"
+PY
+	[ ! -s "$BG_OUT" ]
+}
+
+@test "a Unix-domain broker relays between its clients" {
+	sock=$BATS_TEST_TMPDIR/broker.sock
+	start_bg "$SOCKCAT" -v -U -l --broker "$sock"
+	wait_unix_listen "$sock"
+	py "$sock" <<'PY'
+path = sys.argv[1]
+a = uconn(path); b = uconn(path); c = uconn(path)
+wait_log(r"^Connection received on %s$" % re.escape(path), 3)
+a.sendall(b"over unix\n")
+assert recv_exact(b, 10) == b"over unix\n"
+assert recv_exact(c, 10) == b"over unix\n"
+c.sendall(b"back\n")
+assert recv_exact(a, 5) == b"back\n"
+assert recv_exact(b, 5) == b"back\n"
+PY
+}
+
+@test "clients beyond select()'s FD_SETSIZE are refused, the rest served" {
+	[ "$(ulimit -Hn)" = unlimited ] || [ "$(ulimit -Hn)" -ge 1300 ] ||
+	    skip "hard descriptor limit below 1300"
+	port=$(free_port)
+	start_bg bash -c 'ulimit -n 1300 && exec "$@"' sh \
+	    "$SOCKCAT" -v -l --broker 127.0.0.1 "$port"
+	wait_listen "$port"
+	py "$port" <<'PY'
+import resource
+resource.setrlimit(resource.RLIMIT_NOFILE, (1300, 1300))
+port = int(sys.argv[1])
+clients = [conn(port) for _ in range(1100)]
+wait_log(r"^Connection from 127\.0\.0\.1 \d+ refused \(beyond", 1, 30)
+wait_log(r"^Connection (received on|from) 127\.0\.0\.1 \d+", 1100, 30)
+refused = [s for s in clients if "Connection from 127.0.0.1 %d refused" %
+    s.getsockname()[1] in log()]
+served = [s for s in clients if s not in refused]
+assert 900 < len(served) < 1024, len(served)
+assert recv_eof(refused[-1]) == b""
+served[0].sendall(b"ping\n")
+assert recv_exact(served[-1], 5) == b"ping\n"
+PY
+}
+
+@test "out of descriptors, extra clients are refused and the rest served" {
+	port=$(free_port)
+	start_bg bash -c 'ulimit -n 20 && exec "$@"' sh \
+	    "$SOCKCAT" -vv -l --broker 127.0.0.1 "$port"
+	wait_listen "$port"
+	py "$port" <<'PY'
+port = int(sys.argv[1])
+clients = [conn(port) for _ in range(30)]
+wait_log(r"^Connection from 127\.0\.0\.1 \d+ refused \(out of descriptors\)$")
+wait_log(r"^Connection (received on|from) 127\.0\.0\.1 \d+", 30)
+refused = [s for s in clients if "Connection from 127.0.0.1 %d refused" %
+    s.getsockname()[1] in log()]
+served = [s for s in clients if s not in refused]
+assert len(served) >= 2 and len(refused) >= 1
+assert recv_eof(refused[0]) == b""
+served[0].sendall(b"ping\n")
+assert recv_exact(served[1], 5) == b"ping\n"
+# A freed slot is usable again.
+gone = served[0].getsockname()[1]
+served[0].close()
+wait_log(r"^Connection from 127\.0\.0\.1 %d closed$" % gone)
+late = joined(conn(port))
+late.sendall(b"late\n")
+assert recv_exact(served[1], 5) == b"late\n"
+PY
+}

@@ -1,0 +1,197 @@
+#!/usr/bin/env bats
+# --chat: the broker with each line relayed as "<userN> line" (N: the
+# sender's descriptor, as ncat), never back to its sender; partial lines
+# held until their newline, over-long ones passed on; ncat's join and
+# leave notices; the server's stdin as <user0>.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+# Helpers for the Python clients below: each test is one script, run under
+# `timeout`, that fails (non-zero) on the first broken expectation.
+PY_LIB=$(cat <<'PY'
+import re, socket, sys, time
+
+class Client:
+    """A chat client reading whole lines, each within a deadline."""
+    def __init__(self, port):
+        self.s = socket.create_connection(("127.0.0.1", port), timeout=10)
+        self.port = self.s.getsockname()[1]
+        self.buf = b""
+        # ncat's greeting names us first, then who is already here.
+        m = re.fullmatch(rb"<announce> 127\.0\.0\.1 %d is connected as "
+            rb"<user(\d+)>\.\n" % self.port, self.line())
+        assert m, "no greeting"
+        self.n = int(m.group(1))
+        self.here = self.line()
+        assert self.here.startswith(b"<announce> already connected: ")
+
+    def line(self, secs=10):
+        end = time.monotonic() + secs
+        while b"\n" not in self.buf:
+            self.s.settimeout(max(end - time.monotonic(), 0.01))
+            b = self.s.recv(65536)
+            assert b, "EOF after %r" % self.buf[:200]
+            self.buf += b
+        line, _, self.buf = self.buf.partition(b"\n")
+        return line + b"\n"
+
+    def said(self, secs=10):
+        """The next line that is not an <announce>."""
+        while True:
+            line = self.line(secs)
+            if not line.startswith(b"<announce> "):
+                return line
+
+    def send(self, data):
+        self.s.sendall(data)
+PY
+)
+
+py() {
+	timeout 60 python3 -c "$PY_LIB
+$(cat)" "$@"
+}
+
+chat() {
+	port=$(free_port)
+	start_bg "$SOCKCAT" -l --chat "$@" 127.0.0.1 "$port"
+	wait_listen "$port"
+}
+
+@test "each line goes to the others as <userN> line, never back to its sender" {
+	chat
+	py "$port" <<'PY'
+port = int(sys.argv[1])
+a = Client(port); b = Client(port); c = Client(port)
+a.send(b"hello\n")
+assert b.said() == b"<user%d> hello\n" % a.n
+assert c.said() == b"<user%d> hello\n" % a.n
+b.send(b"world\n")
+# A's next words are B's: its own line never came back.
+assert a.said() == b"<user%d> world\n" % b.n
+assert c.said() == b"<user%d> world\n" % b.n
+assert len({a.n, b.n, c.n}) == 3
+PY
+}
+
+@test "N in <userN> is the client's descriptor in the server" {
+	chat
+	# timeout(1) runs sockcat as its only child.
+	child=$(pgrep -P "$BG_PID")
+	py "$port" "$child" <<'PY'
+import os
+port, child = int(sys.argv[1]), sys.argv[2]
+a = Client(port); b = Client(port)
+fds = os.listdir("/proc/%s/fd" % child)
+assert str(a.n) in fds and str(b.n) in fds, (a.n, b.n, fds)
+inode = os.readlink("/proc/%s/fd/%d" % (child, a.n))
+assert inode.startswith("socket:"), inode
+PY
+}
+
+@test "a partial line is held until its newline" {
+	chat
+	py "$port" <<'PY'
+port = int(sys.argv[1])
+a = Client(port); b = Client(port)
+a.send(b"par")
+time.sleep(0.5)
+a.send(b"tial\n")
+assert b.said() == b"<user%d> partial\n" % a.n
+PY
+}
+
+@test "an over-long line is passed on before its newline, as it is" {
+	chat
+	py "$port" <<'PY'
+port = int(sys.argv[1])
+a = Client(port); b = Client(port)
+a.send(b"x" * 40000)
+# Some of it comes before any newline is sent.
+got, end = b"", time.monotonic() + 10
+while b"x" not in got:
+    assert time.monotonic() < end, "nothing before the newline"
+    b.s.settimeout(1)
+    try:
+        got += b.s.recv(65536)
+    except socket.timeout:
+        pass
+assert got.startswith(b"<user%d> x" % a.n), got[:40]
+a.send(b"\n")
+b.buf = got
+text = b""
+while not text.endswith(b"\n"):
+    text += b.said()
+assert re.sub(rb"<user%d> " % a.n, b"", text) == b"x" * 40000 + b"\n"
+PY
+}
+
+@test "joins and leaves are announced as ncat does" {
+	chat
+	py "$port" <<'PY'
+port = int(sys.argv[1])
+a = Client(port)
+assert a.here == b"<announce> already connected: nobody.\n"
+b = Client(port)
+assert b.here == (b"<announce> already connected: 127.0.0.1 %d as "
+    b"<user%d>.\n" % (a.port, a.n))
+assert a.line() == b"<announce> 127.0.0.1 %d is connected as <user%d>.\n" % (
+    b.port, b.n)
+assert a.line() == b.here
+b.s.close()
+assert a.line() == b"<announce> <user%d> is disconnected.\n" % b.n
+PY
+}
+
+@test "a client's unfinished line still goes out when it leaves" {
+	chat
+	py "$port" <<'PY'
+port = int(sys.argv[1])
+a = Client(port); b = Client(port)
+a.line(); a.line()		# B's arrival
+b.send(b"last words")
+b.s.shutdown(socket.SHUT_WR)
+assert a.line() == (b"<user%d> last words<announce> <user%d> is "
+    b"disconnected.\n" % (b.n, b.n))
+PY
+}
+
+@test "the server's stdin reaches the clients as <user0>" {
+	printf 'from the server\n' >"$BATS_TEST_TMPDIR/in"
+	port=$(free_port)
+	BG_STDIN=$BATS_TEST_TMPDIR/in start_bg "$SOCKCAT" -l --chat \
+	    127.0.0.1 "$port"
+	wait_listen "$port"
+	py "$port" <<'PY'
+port = int(sys.argv[1])
+a = Client(port)
+assert a.said() == b"<user0> from the server\n"
+PY
+	[ ! -s "$BG_OUT" ]
+}
+
+@test "a Unix-domain chat prefixes lines the same way" {
+	sock=$BATS_TEST_TMPDIR/chat.sock
+	start_bg "$SOCKCAT" -U -l --chat "$sock"
+	wait_unix_listen "$sock"
+	timeout 30 python3 - "$sock" <<'PY'
+import re, socket, sys
+def conn():
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(10)
+    s.connect(sys.argv[1])
+    f = s.makefile("rb")
+    m = re.fullmatch(rb"<announce> .* is connected as <user(\d+)>\.\n",
+        f.readline())
+    assert m
+    f.readline()
+    return s, f, int(m.group(1))
+a, af, an = conn()
+b, bf, bn = conn()
+assert af.readline().endswith(b"is connected as <user%d>.\n" % bn)
+af.readline()
+a.sendall(b"over unix\n")
+assert bf.readline() == b"<user%d> over unix\n" % an
+PY
+}
