@@ -226,6 +226,50 @@ send_line() {
 	kill -0 "$server"
 }
 
+@test "-u -k takes datagrams from any peer and replies to the latest sender" {
+	port=$(free_port udp)
+	fifo=$BATS_TEST_TMPDIR/stdin
+	mkfifo "$fifo"
+	exec {hold}<>"$fifo"	# a writer stays: stdin never ends
+	BG_STDIN=$fifo start_bg "$SOCKCAT" -u -k -l 127.0.0.1 "$port"
+	wait_listen "$port" udp
+	run -0 --separate-stderr timeout 20 python3 - "$port" "$fifo" "$BG_OUT" <<'PY'
+import socket, sys, time
+port, fifo, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+def peer():
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    return s
+def wait_out(text):
+    for _ in range(500):
+        if text in open(out).read():
+            return
+        time.sleep(0.02)
+    sys.exit("listener never printed %r" % text)
+def say(line):
+    with open(fifo, "w") as f:
+        f.write(line)
+def got(s, secs):
+    s.settimeout(secs)
+    try:
+        return s.recv(100).decode()
+    except socket.timeout:
+        return None
+a, b = peer(), peer()
+a.sendto(b"from a\n", ("127.0.0.1", port)); wait_out("from a\n")
+b.sendto(b"from b\n", ("127.0.0.1", port)); wait_out("from b\n")
+say("to the latest\n")
+assert got(b, 5) == "to the latest\n", "b, the latest sender, got no reply"
+assert got(a, 0.5) is None, "a is no longer the latest sender"
+a.sendto(b"a again\n", ("127.0.0.1", port)); wait_out("a again\n")
+say("back to a\n")
+assert got(a, 5) == "back to a\n", "a, now the latest, got no reply"
+PY
+	exec {hold}>&-
+	[ "$(cat "$BG_OUT")" = $'from a\nfrom b\na again' ]
+	kill -0 "$BG_PID"
+}
+
 @test "-k without -l is a usage error" {
 	run -2 --separate-stderr timeout 10 "$SOCKCAT" -k 127.0.0.1 "$(free_port)" \
 	    </dev/null
