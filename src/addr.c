@@ -157,3 +157,41 @@ addr_peer_name(const struct sockaddr *sa, socklen_t len, const char *path,
 	addr_text(sa, len, host, port);
 	(void)snprintf(name, size, "%s %s", host, port);
 }
+
+int
+addr_port_range(const char *word, const char *proto, long *lo, long *hi)
+{
+	char		 left[NI_MAXSERV];
+	const char	*dash;
+	size_t		 n;
+
+	*lo = *hi = addr_port_number(word, proto);
+	if (*lo == ADDR_PORT_UNKNOWN) {
+		/* LO-HI; a hyphenated service name was tried whole above. */
+		if ((dash = strchr(word, '-')) == NULL ||
+		    (n = (size_t)(dash - word)) >= sizeof(left))
+			return ADDR_RANGE_BAD;
+		memcpy(left, word, n);
+		left[n] = '\0';
+		*lo = addr_port_number(left, proto);
+		*hi = addr_port_number(dash + 1, proto);
+		if (*lo == ADDR_PORT_UNKNOWN || *hi == ADDR_PORT_UNKNOWN)
+			return ADDR_RANGE_BAD;
+	}
+	if (*lo < 1 || *hi > 65535 || *lo > *hi)
+		return ADDR_RANGE_OUT;
+	return ADDR_RANGE_OK;
+}
+
+int
+addr_source(const struct options *opt, int family, struct addrinfo **src)
+{
+	struct options	o = *opt;
+
+	*src = NULL;
+	if (opt->source == NULL && opt->source_port == NULL)
+		return 0;
+	o.family = family;
+	return addr_resolve(&o, opt->source, opt->source_port != NULL ?
+	    opt->source_port : "0", 1, src);
+}

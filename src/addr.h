@@ -58,4 +58,20 @@ int	addr_unix(const char *, struct sockaddr_un *, socklen_t *);
 void	addr_peer_name(const struct sockaddr *, socklen_t, const char *,
 	    char *, size_t);
 
+/* Verdicts of addr_port_range(). */
+enum {
+	ADDR_RANGE_OK = 0,
+	ADDR_RANGE_BAD,		/* neither a port, a service nor LO-HI */
+	ADDR_RANGE_OUT		/* outside 1-65535, or LO above HI */
+};
+
+/* A scan's port word: a port, a service for proto, or LO-HI of those. */
+int	addr_port_range(const char *, const char *, long *, long *);
+
+/*
+ * The -s/-p address to bind for one family, resolved into *src (NULL
+ * when neither was given).  Returns 0 or a getaddrinfo(3) error code.
+ */
+int	addr_source(const struct options *, int, struct addrinfo **);
+
 #endif

@@ -22,6 +22,7 @@
 #include "hexdump.h"
 #include "options.h"
 #include "pump.h"
+#include "scan.h"
 #include "serve.h"
 #include "sock.h"
 #include "util.h"
@@ -116,16 +117,9 @@ say_connected(const struct options *opt, const struct addrinfo *ai)
 static int
 source_for(const struct options *opt, int family, struct addrinfo **src)
 {
-	struct options	o = *opt;
-	int		gai;
+	int	gai;
 
-	*src = NULL;
-	if (opt->source == NULL && opt->source_port == NULL)
-		return 0;
-	o.family = family;
-	gai = addr_resolve(&o, opt->source, opt->source_port != NULL ?
-	    opt->source_port : "0", 1, src);
-	if (gai != 0)
+	if ((gai = addr_source(opt, family, src)) != 0)
 		sc_warn("cannot resolve source %s port %s: %s",
 		    opt->source != NULL ? opt->source : "(any)",
 		    opt->source_port != NULL ? opt->source_port : "0",
@@ -214,7 +208,9 @@ main(int argc, char *argv[])
 	fix_std_fds();				/* no socket on 0, 1 or 2 */
 	opt_parse(&opt, argc, argv);		/* bad usage exits 2 in here */
 	proc_init(&opt, &tap);			/* SIGPIPE ignored, -o opened */
-	if (opt.mode == MODE_LISTEN)
+	if (opt.mode == MODE_SCAN)
+		status = scan_run(&opt);		/* 0 if any port was open */
+	else if (opt.mode == MODE_LISTEN)
 		status = serve_run(&opt, &tap);	/* once, -k, --fork, --broker */
 	else
 		status = connect_run(&opt, &tap);	/* pump or program */

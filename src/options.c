@@ -35,7 +35,9 @@ enum {
 	OPT_SEND_ONLY,
 	OPT_RECV_ONLY,
 	OPT_OUTPUT,
-	OPT_RETRY
+	OPT_RETRY,
+	OPT_MAX_PARALLEL,
+	OPT_SCAN_FORMAT
 };
 
 static const char short_opts[] =
@@ -89,13 +91,14 @@ static const struct option long_opts[] = {
 	{ "md5sig",		no_argument,		NULL, 'S' },
 	{ "dccp",		no_argument,		NULL, 'Z' },
 	{ "retry",		required_argument,	NULL, OPT_RETRY },
+	{ "max-parallel",	required_argument,	NULL, OPT_MAX_PARALLEL },
+	{ "scan-format",	required_argument,	NULL, OPT_SCAN_FORMAT },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL,			0,			NULL, 0 }
 };
 
-/* A usage error: one line, the hint, status 2. */
-static void SC_PRINTF(1, 2) SC_NORETURN
+void
 usage_error(const char *fmt, ...)
 {
 	char	msg[512];
@@ -185,6 +188,38 @@ set_defaults(struct options *opt)
 	opt->min_ttl = -1;
 }
 
+/* -z HOST PORT...: every word a port, a service or LO-HI. */
+static void
+take_scan_operands(struct options *opt, int argc, char *argv[])
+{
+	const char	*proto = opt->socktype == SOCK_DGRAM ? "udp" : "tcp";
+	long		 lo, hi;
+	int		 i;
+
+	if (argc < 2)
+		usage_error(argc == 0 ? "missing HOST and PORT to scan" :
+		    "missing PORT to scan");
+	opt->host = argv[0];
+	if (opt->host[0] == '\0')
+		usage_error("empty host name");
+	for (i = 1; i < argc; i++) {
+		switch (addr_port_range(argv[i], proto, &lo, &hi)) {
+		case ADDR_RANGE_OK:
+			break;
+		case ADDR_RANGE_OUT:
+			usage_error("port range '%s' is not within 1-65535, "
+			    "low to high", argv[i]);
+		default:
+			usage_error("unknown port, service or range '%s'",
+			    argv[i]);
+		}
+	}
+	opt->port_words = argv + 1;
+	opt->nport_words = argc - 1;
+	if (opt->source_port != NULL)
+		check_port(opt->source_port, opt, 0);
+}
+
 /* Take the positional words for the chosen mode. */
 static void
 take_operands(struct options *opt, int argc, char *argv[])
@@ -229,6 +264,10 @@ take_operands(struct options *opt, int argc, char *argv[])
 		check_port(opt->port, opt, 1);
 		return;
 	}
+	if (opt->mode == MODE_SCAN) {
+		take_scan_operands(opt, argc, argv);
+		return;
+	}
 	if (n == 0)
 		usage_error("missing HOST and PORT");
 	if (n == 1)
@@ -242,63 +281,6 @@ take_operands(struct options *opt, int argc, char *argv[])
 	check_port(opt->port, opt, 0);
 	if (opt->source_port != NULL)
 		check_port(opt->source_port, opt, 0);
-}
-
-/* The server modes: what each needs, and what cannot go together. */
-static void
-check_server_conflicts(const struct options *opt)
-{
-	bool	program = opt->exec != NULL || opt->sh_exec != NULL;
-	const char	*server = opt->fork ? "--fork" : opt->chat ? "--chat" :
-			    opt->broker ? "--broker" : opt->keep_open ? "-k" :
-			    NULL;
-
-	if (server != NULL && opt->mode != MODE_LISTEN)
-		usage_error("%s needs -l", server);
-	if (opt->fork && !program && !opt->recv_only)
-		usage_error("--fork needs -e, -c or --recv-only");
-	if (opt->broker && opt->fork)
-		usage_error("%s cannot be used with --fork", server);
-	if (opt->broker && program)
-		usage_error("%s cannot be used with %s", opt->chat ?
-		    "--chat" : "--broker", opt->exec != NULL ? "-e" : "-c");
-	if (opt->broker && (opt->hex_dump != NULL || opt->output != NULL))
-		usage_error("%s cannot be used with %s", opt->hex_dump != NULL ?
-		    "-o" : "--output", opt->chat ? "--chat" : "--broker");
-	if (opt->broker && opt->socktype == SOCK_DGRAM)
-		usage_error("%s cannot be used with -u", opt->chat ?
-		    "--chat" : "--broker");
-	if (opt->max_conns > 0 && !opt->fork && !opt->broker)
-		usage_error("--max-conns needs --fork or --broker");
-	if (opt->acl.len > 0 && opt->mode != MODE_LISTEN)
-		usage_error("--allow and --deny need -l");
-	if (opt->fork && opt->socktype == SOCK_DGRAM)
-		usage_error("--fork cannot be used with -u");
-	if (opt->keep_open && program && opt->socktype == SOCK_DGRAM)
-		usage_error("-k with -u cannot be used with %s (a program "
-		    "serves the first peer only)", opt->exec != NULL ?
-		    "-e" : "-c");
-	if (program && (opt->hex_dump != NULL || opt->output != NULL))
-		usage_error("%s cannot be used with %s (the program owns "
-		    "the socket)", opt->hex_dump != NULL ? "-o" : "--output",
-		    opt->exec != NULL ? "-e" : "-c");
-}
-
-static void
-check_conflicts(const struct options *opt)
-{
-	if (opt->send_only && opt->recv_only)
-		usage_error("--send-only cannot be used with --recv-only");
-	if (opt->send_only && opt->no_stdin)
-		usage_error("--send-only cannot be used with -d");
-	if (opt->dccp && opt->socktype == SOCK_DGRAM)
-		usage_error("-Z cannot be used with -u");
-	if (opt->dccp && opt->unixsock)
-		usage_error("-Z cannot be used with -U");
-	if (opt->unixsock && opt->source != NULL &&
-	    opt->socktype != SOCK_DGRAM)
-		usage_error("-s with -U needs -u (a datagram reply socket)");
-	check_server_conflicts(opt);
 }
 
 void
@@ -328,6 +310,8 @@ opt_parse(struct options *opt, int argc, char *argv[])
 			opt->unixsock = true;
 			break;
 		case 'l':
+			if (opt->mode == MODE_SCAN)
+				usage_error("-l cannot be used with -z");
 			opt->mode = MODE_LISTEN;
 			break;
 		case 'p':
@@ -455,7 +439,24 @@ opt_parse(struct options *opt, int argc, char *argv[])
 				usage_error("invalid address '%s' for %s", bad,
 				    spelled(c, index));
 			break;
-		case 'z': case 'r':
+		case 'z':
+			if (opt->mode == MODE_LISTEN)
+				usage_error("-l cannot be used with -z");
+			opt->mode = MODE_SCAN;
+			break;
+		case 'r':
+			opt->randomize = true;
+			break;
+		case OPT_MAX_PARALLEL:
+			opt->max_parallel = parse_num(optarg, 1, 65535,
+			    "--max-parallel");
+			break;
+		case OPT_SCAN_FORMAT:
+			if (strcmp(optarg, "csv") != 0)
+				usage_error("unknown --scan-format '%s' (csv is "
+				    "the one there is)", optarg);
+			opt->scan_csv = true;
+			break;
 		case 'x': case 'X': case 'P': case 'F':
 		case OPT_RETRY:
 			usage_error("%s is not implemented yet",
@@ -469,7 +470,7 @@ opt_parse(struct options *opt, int argc, char *argv[])
 			usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	check_conflicts(opt);
+	opt_check(opt);
 	if (opt->fork || opt->broker)
 		opt->keep_open = true;
 	if (opt->dccp) {

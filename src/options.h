@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "acl.h"
+#include "util.h"
 
 enum mode {
 	MODE_CONNECT,
@@ -39,6 +40,12 @@ struct options {
 	long		 max_conns;	/* --max-conns; 0: no limit */
 	struct acl	 acl;		/* --allow, --deny */
 
+	char		**port_words;	/* -z: the PORT words, ranges allowed */
+	int		 nport_words;
+	bool		 randomize;	/* -r */
+	long		 max_parallel;	/* --max-parallel; 0: the default */
+	bool		 scan_csv;	/* --scan-format=csv */
+
 	bool		 nodns;		/* -n */
 	long		 wait_ms;	/* -w; -1: none */
 	long		 idle_timeout_ms; /* --idle-timeout; -1: none */
@@ -66,6 +73,15 @@ struct options {
 
 /* Parse argv into *opt; usage errors print one line and exit 2. */
 void	opt_parse(struct options *, int, char *[]);
+
+/*
+ * A usage error: one line "sockcat: MESSAGE. Try 'sockcat --help'", and
+ * exit 2.  Only the option files (options.c, optcheck.c) call it.
+ */
+void	usage_error(const char *, ...) SC_PRINTF(1, 2) SC_NORETURN;
+
+/* Conflicts and needs between options (optcheck.c): usage errors. */
+void	opt_check(const struct options *);
 
 /* The protocol's name for messages: "tcp", "udp", "unix" or "dccp". */
 const char	*opt_proto(const struct options *);

@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,10 +47,17 @@ sock_new(const struct options *opt, int family, int type, int protocol,
 	int	fd, v6 = family == AF_INET6;
 
 	*what = "socket";
+#if defined(SOCK_NONBLOCK) && defined(SOCK_CLOEXEC)
+	/* One system call instead of five: scans open thousands of these. */
+	if ((fd = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    protocol)) == -1)
+		return -1;
+#else
 	if ((fd = socket(family, type, protocol)) == -1)
 		return -1;
 	if (set_cloexec(fd) == -1 || set_nonblock(fd) == -1)
 		goto fail;
+#endif
 	*what = "setsockopt SO_RCVBUF";
 	if (opt->recv_buf > 0 &&
 	    setint(fd, SOL_SOCKET, SO_RCVBUF, opt->recv_buf) == -1)
@@ -118,9 +126,8 @@ connect_wait(int fd, long timeout_ms)
 	long long	deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
 	struct timeval	tv, *tvp;
 	fd_set		wfds;
-	socklen_t	len;
 	long long	left;
-	int		n, err;
+	int		n;
 
 	for (;;) {
 		tvp = NULL;
@@ -143,23 +150,17 @@ connect_wait(int fd, long timeout_ms)
 			errno = ETIMEDOUT;
 			return -1;
 		}
-		len = sizeof(err);
-		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
-			return -1;
-		if (err != 0) {
-			errno = err;
-			return -1;
-		}
-		return 0;
+		return sock_connect_result(fd);
 	}
 }
 
 int
-sock_connect(const struct options *opt, const struct addrinfo *ai,
-    const struct addrinfo *src, long timeout_ms, const char **what)
+sock_connect_start(const struct options *opt, const struct addrinfo *ai,
+    const struct addrinfo *src, const char **what, bool *pending)
 {
 	int	fd;
 
+	*pending = false;
 	fd = sock_new(opt, ai->ai_family, opt->socktype, opt->protocol, what);
 	if (fd == -1)
 		return -1;
@@ -175,13 +176,45 @@ sock_connect(const struct options *opt, const struct addrinfo *ai,
 	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
 		if (errno != EINPROGRESS && errno != EINTR)
 			goto fail;
-		if (connect_wait(fd, timeout_ms) == -1)
-			goto fail;
+		*pending = true;
 	}
 	return fd;
 fail:
 	close_keep_errno(fd);
 	return -1;
+}
+
+int
+sock_connect_result(int fd)
+{
+	socklen_t	len;
+	int		err;
+
+	len = sizeof(err);
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
+		return -1;
+	if (err != 0) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
+int
+sock_connect(const struct options *opt, const struct addrinfo *ai,
+    const struct addrinfo *src, long timeout_ms, const char **what)
+{
+	bool	pending;
+	int	fd;
+
+	fd = sock_connect_start(opt, ai, src, what, &pending);
+	if (fd == -1 || !pending)
+		return fd;
+	if (connect_wait(fd, timeout_ms) == -1) {
+		close_keep_errno(fd);
+		return -1;
+	}
+	return fd;
 }
 
 int

@@ -10,6 +10,8 @@
 #include <sys/socket.h>
 #include <netdb.h>
 
+#include <stdbool.h>
+
 #include "options.h"
 
 /* Listener flavours of sock_listen(). */
@@ -24,6 +26,17 @@
  */
 int	sock_connect(const struct options *, const struct addrinfo *,
 	    const struct addrinfo *, long, const char **);
+
+/*
+ * The first half of sock_connect(), for callers with their own select():
+ * returns the socket with *pending set while the connect is in progress
+ * (wait until it is writable, then ask sock_connect_result()).
+ */
+int	sock_connect_start(const struct options *, const struct addrinfo *,
+	    const struct addrinfo *, const char **, bool *);
+
+/* How a non-blocking connect ended (SO_ERROR): 0, or -1 with errno. */
+int	sock_connect_result(int);
 
 /*
  * Create a socket for ai, bind it, and for stream sockets listen.  UDP

@@ -133,9 +133,8 @@ closed_port() {
 }
 
 @test "not-implemented options are usage errors: status 2, one line, the --help hint" {
-	usage_error -z 127.0.0.1 80
-	[[ $stderr == *"-z is not implemented yet"* ]]
-	usage_error -r 127.0.0.1 80
+	usage_error -x 127.0.0.1:1080 127.0.0.1 80
+	[[ $stderr == *"-x is not implemented yet"* ]]
 	usage_error -x 127.0.0.1:1080 127.0.0.1 80
 	usage_error -F 127.0.0.1 80
 	usage_error --retry 1 127.0.0.1 80

@@ -1,0 +1,79 @@
+/*
+ * optcheck.c: what the options need of each other and what cannot go
+ * together, checked once after getopt_long; each finding is a usage
+ * error.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "options.h"
+
+/* The server modes: what each needs, and what cannot go together. */
+static void
+check_server_conflicts(const struct options *opt)
+{
+	bool	program = opt->exec != NULL || opt->sh_exec != NULL;
+	const char	*server = opt->fork ? "--fork" : opt->chat ? "--chat" :
+			    opt->broker ? "--broker" : opt->keep_open ? "-k" :
+			    NULL;
+
+	if (server != NULL && opt->mode != MODE_LISTEN)
+		usage_error("%s needs -l", server);
+	if (opt->fork && !program && !opt->recv_only)
+		usage_error("--fork needs -e, -c or --recv-only");
+	if (opt->broker && opt->fork)
+		usage_error("%s cannot be used with --fork", server);
+	if (opt->broker && program)
+		usage_error("%s cannot be used with %s", opt->chat ?
+		    "--chat" : "--broker", opt->exec != NULL ? "-e" : "-c");
+	if (opt->broker && (opt->hex_dump != NULL || opt->output != NULL))
+		usage_error("%s cannot be used with %s", opt->hex_dump != NULL ?
+		    "-o" : "--output", opt->chat ? "--chat" : "--broker");
+	if (opt->broker && opt->socktype == SOCK_DGRAM)
+		usage_error("%s cannot be used with -u", opt->chat ?
+		    "--chat" : "--broker");
+	if (opt->max_conns > 0 && !opt->fork && !opt->broker)
+		usage_error("--max-conns needs --fork or --broker");
+	if (opt->acl.len > 0 && opt->mode != MODE_LISTEN)
+		usage_error("--allow and --deny need -l");
+	if (opt->fork && opt->socktype == SOCK_DGRAM)
+		usage_error("--fork cannot be used with -u");
+	if (opt->keep_open && program && opt->socktype == SOCK_DGRAM)
+		usage_error("-k with -u cannot be used with %s (a program "
+		    "serves the first peer only)", opt->exec != NULL ?
+		    "-e" : "-c");
+	if (program && (opt->hex_dump != NULL || opt->output != NULL))
+		usage_error("%s cannot be used with %s (the program owns "
+		    "the socket)", opt->hex_dump != NULL ? "-o" : "--output",
+		    opt->exec != NULL ? "-e" : "-c");
+}
+
+void
+opt_check(const struct options *opt)
+{
+	if (opt->send_only && opt->recv_only)
+		usage_error("--send-only cannot be used with --recv-only");
+	if (opt->send_only && opt->no_stdin)
+		usage_error("--send-only cannot be used with -d");
+	if (opt->dccp && opt->socktype == SOCK_DGRAM)
+		usage_error("-Z cannot be used with -u");
+	if (opt->dccp && opt->unixsock)
+		usage_error("-Z cannot be used with -U");
+	if (opt->unixsock && opt->source != NULL &&
+	    opt->socktype != SOCK_DGRAM)
+		usage_error("-s with -U needs -u (a datagram reply socket)");
+	check_server_conflicts(opt);
+	if (opt->mode != MODE_SCAN && (opt->max_parallel > 0 ||
+	    opt->scan_csv))
+		usage_error("%s needs -z", opt->scan_csv ? "--scan-format" :
+		    "--max-parallel");
+	if (opt->mode == MODE_SCAN && (opt->unixsock ||
+	    opt->exec != NULL || opt->sh_exec != NULL))
+		usage_error("-z cannot be used with %s", opt->unixsock ?
+		    "-U" : opt->exec != NULL ? "-e" : "-c");
+}
+
