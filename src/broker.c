@@ -51,12 +51,6 @@ struct broker {
 	struct client		*by_fd[FD_SETSIZE];
 };
 
-static bool
-again(int e)
-{
-	return e == EINTR || e == EAGAIN || e == EWOULDBLOCK;
-}
-
 /* Mark c to be closed by sweep(); the first reason given stands. */
 static void
 drop(struct client *c, const char *why, int err)
@@ -292,7 +286,7 @@ on_readable(struct broker *b, struct client *c, long long now)
 	ssize_t	n;
 
 	n = buf_fill(&c->in, c->fd, 0, is_stdin && b->opt->crlf, NULL);
-	if (n == -1 && again(errno))
+	if (n == -1 && io_again(errno))
 		return;
 	if (n > 0) {
 		c->last_active = now;
@@ -313,7 +307,7 @@ on_writable(struct client *c, long long now)
 	n = buf_drain(&c->out, c->fd, 0);
 	if (n > 0)
 		c->last_active = now;
-	else if (n == -1 && !again(errno))
+	else if (n == -1 && !io_again(errno))
 		drop(c, "", errno);	/* EPIPE, ECONNRESET, ... */
 }
 
@@ -339,20 +333,12 @@ check_idle(struct broker *b, long long now)
 	return deadline;
 }
 
-static void
-watch(int fd, fd_set *set, int *maxfd)
-{
-	FD_SET(fd, set);
-	if (fd > *maxfd)
-		*maxfd = fd;
-}
-
 /* One pass: wait for the earliest event or deadline, then serve it. */
 static int
 broker_step(struct broker *b)
 {
 	struct client	*c;
-	struct timeval	 tv, *tvp = NULL;
+	struct timeval	 tv;
 	fd_set		 rfds, wfds;
 	long long	 now = now_ms(), deadline;
 	int		 fd, maxfd = -1;
@@ -362,24 +348,20 @@ broker_step(struct broker *b)
 	FD_ZERO(&rfds);
 	FD_ZERO(&wfds);
 	if (now >= b->paused_until)
-		watch(b->lfd, &rfds, &maxfd);
+		fd_watch(b->lfd, &rfds, &maxfd);
 	else if (deadline < 0 || b->paused_until < deadline)
 		deadline = b->paused_until;
 	if (b->stdin_open && b->clients > 0)
-		watch(STDIN_FILENO, &rfds, &maxfd);
+		fd_watch(STDIN_FILENO, &rfds, &maxfd);
 	for (fd = 0; fd < FD_SETSIZE; fd++) {
 		if ((c = b->by_fd[fd]) == NULL)
 			continue;
-		watch(fd, &rfds, &maxfd);
+		fd_watch(fd, &rfds, &maxfd);
 		if (c->out.len > 0)
-			watch(fd, &wfds, &maxfd);
+			fd_watch(fd, &wfds, &maxfd);
 	}
-	if (deadline >= 0) {
-		tv.tv_sec = (time_t)((deadline - now) / 1000);
-		tv.tv_usec = (suseconds_t)((deadline - now) % 1000 * 1000);
-		tvp = &tv;
-	}
-	if (select(maxfd + 1, &rfds, &wfds, NULL, tvp) == -1) {
+	if (select(maxfd + 1, &rfds, &wfds, NULL,
+	    select_timeout(deadline, now, &tv)) == -1) {
 		if (errno == EINTR)
 			return 0;
 		sc_warn("select failed: %s", strerror(errno));

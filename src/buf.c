@@ -1,8 +1,13 @@
 /*
  * buf.c: the fixed byte queue the pump and the broker move data through,
- * with -C's LF to CRLF rewrite applied as bytes come in.
+ * with -C's LF to CRLF rewrite applied as bytes come in, filled and
+ * drained by read/write or, on an unconnected datagram socket, by
+ * recvfrom/sendto.
  */
 #include "config.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
 
 #include <errno.h>
 #include <stdlib.h>
@@ -114,6 +119,37 @@ buf_drain(struct buf *b, int fd, size_t max)
 	if (n > 0)
 		buf_consume(b, (size_t)n);
 	return n;
+}
+
+ssize_t
+buf_recvfrom(struct buf *b, int fd, struct sockaddr *from, socklen_t *len)
+{
+	size_t	room = buf_room(b);
+	ssize_t	n;
+
+	if (room == 0) {
+		errno = ENOBUFS;
+		return -1;
+	}
+	n = recvfrom(fd, b->data + b->off + b->len, room, 0, from, len);
+	if (n > 0)
+		b->len += (size_t)n;
+	return n;
+}
+
+ssize_t
+buf_sendto(struct buf *b, int fd, size_t max, const struct sockaddr *to,
+    socklen_t len)
+{
+	size_t	n = b->len;
+	ssize_t	sent;
+
+	if (max > 0 && max < n)
+		n = max;
+	sent = sendto(fd, b->data + b->off, n, 0, to, len);
+	if (sent > 0)
+		buf_consume(b, (size_t)sent);
+	return sent;
 }
 
 void

@@ -1,13 +1,15 @@
 /*
  * buf.h: a fixed byte queue between a source and a sink descriptor.
- * It knows its bytes and nothing else: no sockets, no select().
+ * It knows its bytes and the calls that move them; no select().
  */
 #ifndef SOCKCAT_BUF_H
 #define SOCKCAT_BUF_H
 
+#include <sys/types.h>
+#include <sys/socket.h>
+
 #include <stdbool.h>
 #include <stddef.h>
-#include <sys/types.h>
 
 struct buf {
 	char	*data;
@@ -37,6 +39,15 @@ void	buf_append(struct buf *, const void *, size_t);
 
 /* One write(2) of at most max queued bytes; returns what write returned. */
 ssize_t	buf_drain(struct buf *, int, size_t);
+
+/*
+ * The datagram forms of buf_fill() and buf_drain(), for an unconnected
+ * socket: recvfrom(2) into the room left, with the sender in *from, and
+ * sendto(2) of up to max bytes (0: all) to the address given.
+ */
+ssize_t	buf_recvfrom(struct buf *, int, struct sockaddr *, socklen_t *);
+ssize_t	buf_sendto(struct buf *, int, size_t, const struct sockaddr *,
+	    socklen_t);
 
 /* Drop n bytes from the head. */
 void	buf_consume(struct buf *, size_t);

@@ -133,7 +133,7 @@ exec_wait(const struct options *opt, int fd)
 
 	if ((pid = fork()) == -1) {
 		sc_warn("fork failed: %s", strerror(errno));
-		return -1;
+		return EXIT_NET;
 	}
 	if (pid == 0) {
 		exec_peer(opt, fd);
@@ -141,7 +141,7 @@ exec_wait(const struct options *opt, int fd)
 	}
 	while (waitpid(pid, &status, 0) == -1)
 		if (errno != EINTR)
-			return -1;
+			return EXIT_NET;
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);

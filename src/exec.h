@@ -17,7 +17,7 @@ void	exec_peer(const struct options *, int);
 /*
  * Run the program for fd in a child and wait for it; the socket is left
  * to the caller to close.  Returns the program's exit status (128+N for
- * a signal), or -1 if no child could be made.
+ * a signal), or EXIT_NET if no child could be made.
  */
 int	exec_wait(const struct options *, int);
 

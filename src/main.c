@@ -184,11 +184,9 @@ connect_run(const struct options *opt, struct tap *tap)
 
 	if ((fd = open_client(opt)) == -1)
 		return EXIT_NET;		/* open_client said why */
-	if (opt->exec != NULL || opt->sh_exec != NULL) {
+	if (opt->exec != NULL || opt->sh_exec != NULL)
 		status = exec_wait(opt, fd);	/* the program's */
-		if (status == -1)
-			status = EXIT_NET;
-	} else {
+	else {
 		io = (struct pump_io){ fd, fd, STDIN_FILENO, STDOUT_FILENO,
 		    tap, NULL, NULL };
 		pump_run(opt, &io, &res);

@@ -61,12 +61,6 @@ struct pump {
 	long long		 next_send_at;	/* -i pacing */
 };
 
-static bool
-again(int e)
-{
-	return e == EINTR || e == EAGAIN || e == EWOULDBLOCK;
-}
-
 static long
 smallest_positive(long a, long b)
 {
@@ -122,40 +116,32 @@ telnet_scan(struct pump *p, const unsigned char *s, size_t n)
 	}
 }
 
-/* -u -k: one datagram from anyone; its sender gets the replies. */
+/* -u -k: one datagram from anyone, straight into the queue; its sender
+ * gets the replies. */
 static ssize_t
 recv_any(struct pump *p, struct flow *f)
 {
-	char			 dgram[DGRAM_RECV_ROOM];
 	struct sockaddr_storage	 from;
 	socklen_t		 len = sizeof(from);
 	ssize_t			 n;
 
-	n = recvfrom(f->src, dgram, sizeof(dgram), 0,
-	    (struct sockaddr *)&from, &len);
-	if (n < 0)
-		return n;
-	/* select() only watched the socket with this much room queued. */
-	buf_append(&f->q, dgram, (size_t)n);
-	*p->io->reply_to = from;
-	*p->io->reply_len = len;
+	n = buf_recvfrom(&f->q, f->src, (struct sockaddr *)&from, &len);
+	if (n >= 0) {
+		*p->io->reply_to = from;
+		*p->io->reply_len = len;
+	}
 	return n;
 }
 
-/* -u -k: the next datagram to the latest sender. */
+/* Up to max bytes of q to the peer: the connected one, or (-u -k) the
+ * latest sender. */
 static ssize_t
-send_any(struct pump *p, struct buf *q, size_t max)
+net_send(struct pump *p, struct buf *q, size_t max)
 {
-	size_t	len = q->len;
-	ssize_t	n;
-
-	if (max > 0 && max < len)
-		len = max;
-	n = sendto(p->io->net_out, buf_head(q), len, 0,
+	if (p->io->reply_to == NULL)
+		return buf_drain(q, p->io->net_out, max);
+	return buf_sendto(q, p->io->net_out, max,
 	    (const struct sockaddr *)p->io->reply_to, *p->io->reply_len);
-	if (n > 0)
-		buf_consume(q, (size_t)n);
-	return n;
 }
 
 /* The socket has data, an EOF, or an error. */
@@ -171,7 +157,7 @@ net_readable(struct pump *p, long long now)
 	else
 		n = buf_fill(&f->q, f->src, 0, false, NULL);
 	if (n == -1) {
-		if (again(errno))
+		if (io_again(errno))
 			return;
 		if (p->dgram && errno == ECONNREFUSED) {
 			/* ICMP port unreachable: nobody there yet. */
@@ -206,7 +192,7 @@ local_writable(struct pump *p)
 {
 	struct flow	*f = &p->down;
 
-	if (buf_drain(&f->q, f->dst, 0) != -1 || again(errno))
+	if (buf_drain(&f->q, f->dst, 0) != -1 || io_again(errno))
 		return;
 	if (errno != EPIPE)
 		sc_warn("write to standard output failed: %s",
@@ -229,7 +215,7 @@ local_readable(struct pump *p, long long now)
 		p->last_activity = now;
 		return;
 	}
-	if (n == -1 && again(errno))
+	if (n == -1 && io_again(errno))
 		return;
 	if (n == -1)
 		sc_warn("read from standard input failed: %s",
@@ -254,7 +240,7 @@ send_limit(const struct pump *p)
 static void
 net_write_failed(struct pump *p)
 {
-	if (again(errno))
+	if (io_again(errno))
 		return;
 	/* A datagram socket's pending ICMP error: the datagram stays queued. */
 	if (p->dgram && errno == ECONNREFUSED)
@@ -274,16 +260,14 @@ net_writable(struct pump *p, long long now)
 	ssize_t		 n;
 
 	if (p->telnet.len > 0) {
-		if ((p->io->reply_to != NULL ? send_any(p, &p->telnet, 0) :
-		    buf_drain(&p->telnet, f->dst, 0)) == -1)
+		if (net_send(p, &p->telnet, 0) == -1)
 			net_write_failed(p);
 		return;
 	}
 	if (f->q.len == 0 || now < p->next_send_at)
 		return;
 	head = buf_head(&f->q);
-	n = p->io->reply_to != NULL ? send_any(p, &f->q, send_limit(p)) :
-	    buf_drain(&f->q, f->dst, send_limit(p));
+	n = net_send(p, &f->q, send_limit(p));
 	if (n == -1) {
 		net_write_failed(p);
 		return;
@@ -369,14 +353,6 @@ finished(struct pump *p, long long now, long long *deadline)
 	return false;
 }
 
-static void
-watch(int fd, fd_set *set, int *maxfd)
-{
-	FD_SET(fd, set);
-	if (fd > *maxfd)
-		*maxfd = fd;
-}
-
 void
 pump_run(const struct options *opt, const struct pump_io *io,
     struct pump_result *res)
@@ -384,7 +360,7 @@ pump_run(const struct options *opt, const struct pump_io *io,
 	struct pump	 p;
 	struct timeval	 tv;
 	fd_set		 rfds, wfds;
-	long long	 start, now, deadline, left;
+	long long	 start, now, deadline;
 	int		 maxfd, n;
 
 	memset(res, 0, sizeof(*res));
@@ -414,17 +390,17 @@ pump_run(const struct options *opt, const struct pump_io *io,
 		if (!p.up.src_eof && !p.down.src_eof && !p.up.dst_gone &&
 		    (p.dgram ? p.up.q.len == 0 :
 		    buf_room(&p.up.q) >= (opt->crlf ? 2u : 1u)))
-			watch(p.up.src, &rfds, &maxfd);
+			fd_watch(p.up.src, &rfds, &maxfd);
 		if (!p.down.src_eof && !p.limit_hit && !p.down.dst_gone &&
 		    buf_room(&p.down.q) >= (p.dgram ? DGRAM_RECV_ROOM : 1u))
-			watch(p.down.src, &rfds, &maxfd);
+			fd_watch(p.down.src, &rfds, &maxfd);
 		/* -u -k: nobody to answer until someone has written. */
 		if (!p.up.dst_gone && (p.telnet.len > 0 ||
 		    (p.up.q.len > 0 && now >= p.next_send_at)) &&
 		    (io->reply_to == NULL || *io->reply_len > 0))
-			watch(p.up.dst, &wfds, &maxfd);
+			fd_watch(p.up.dst, &wfds, &maxfd);
 		if (p.down.q.len > 0 && !p.down.dst_gone)
-			watch(p.down.dst, &wfds, &maxfd);
+			fd_watch(p.down.dst, &wfds, &maxfd);
 		if (maxfd >= FD_SETSIZE) {
 			res->why = PUMP_NET_ERROR;
 			res->err = EMFILE;
@@ -435,15 +411,8 @@ pump_run(const struct options *opt, const struct pump_io *io,
 			res->why = PUMP_PEER_CLOSED;
 			break;
 		}
-		if (deadline >= 0) {
-			left = deadline - now;
-			if (left < 0)
-				left = 0;
-			tv.tv_sec = (time_t)(left / 1000);
-			tv.tv_usec = (suseconds_t)(left % 1000) * 1000;
-		}
 		n = select(maxfd + 1, &rfds, &wfds, NULL,
-		    deadline >= 0 ? &tv : NULL);
+		    select_timeout(deadline, now, &tv));
 		now = now_ms();
 		if (n == -1) {
 			if (errno == EINTR)

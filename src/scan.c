@@ -269,7 +269,7 @@ scan_step(struct scan *sc)
 	struct timeval	 tv;
 	struct probe	*pr;
 	fd_set		 rfds, wfds;
-	long long	 now = now_ms(), deadline = -1, left;
+	long long	 now = now_ms(), deadline = -1;
 	size_t		 i;
 	int		 maxfd = -1, n;
 
@@ -289,22 +289,17 @@ scan_step(struct scan *sc)
 		pr = &sc->probes[i];
 		if (pr->state != PROBING)
 			continue;
-		FD_SET(pr->fd, sc->opt->socktype == SOCK_DGRAM ?
-		    &rfds : &wfds);
-		if (pr->fd > maxfd)
-			maxfd = pr->fd;
+		fd_watch(pr->fd, sc->opt->socktype == SOCK_DGRAM ?
+		    &rfds : &wfds, &maxfd);
 		if (deadline < 0 || pr->deadline < deadline)
 			deadline = pr->deadline;
 	}
 	if (sc->next_start < sc->n && sc->active < sc->window &&
 	    (deadline < 0 || sc->next_start_at < deadline))
 		deadline = sc->next_start_at;
-	left = deadline < 0 ? 0 : deadline - now;
-	if (left < 0)
-		left = 0;
-	tv.tv_sec = (time_t)(left / 1000);
-	tv.tv_usec = (suseconds_t)(left % 1000) * 1000;
-	n = select(maxfd + 1, &rfds, &wfds, NULL, &tv);
+	/* Nothing to wait for: just look (the loop ends when all is said). */
+	n = select(maxfd + 1, &rfds, &wfds, NULL,
+	    select_timeout(deadline < 0 ? now : deadline, now, &tv));
 	if (n == -1 && errno != EINTR)
 		sc_fatal(EXIT_NET, "select failed: %s", strerror(errno));
 	now = now_ms();

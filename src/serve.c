@@ -9,9 +9,8 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
-#include <netinet/in.h>
-
 #include <sys/wait.h>
+#include <netinet/in.h>
 
 #include <errno.h>
 #include <signal.h>
@@ -219,12 +218,9 @@ serve_client(const struct options *opt, int fd, struct tap *tap,
 {
 	struct pump_io		io;
 	struct pump_result	res;
-	int			status;
 
-	if (opt->exec != NULL || opt->sh_exec != NULL) {
-		status = exec_wait(opt, fd);
-		return status == -1 ? EXIT_NET : status;
-	}
+	if (opt->exec != NULL || opt->sh_exec != NULL)
+		return exec_wait(opt, fd);
 	io = (struct pump_io){ fd, fd, *stdin_done ? -1 : STDIN_FILENO,
 	    STDOUT_FILENO, tap, NULL, NULL };
 	pump_run(opt, &io, &res);

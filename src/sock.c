@@ -124,24 +124,15 @@ static int
 connect_wait(int fd, long timeout_ms)
 {
 	long long	deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
-	struct timeval	tv, *tvp;
+	struct timeval	tv;
 	fd_set		wfds;
-	long long	left;
 	int		n;
 
 	for (;;) {
-		tvp = NULL;
-		if (deadline >= 0) {
-			left = deadline - now_ms();
-			if (left < 0)
-				left = 0;
-			tv.tv_sec = (time_t)(left / 1000);
-			tv.tv_usec = (suseconds_t)(left % 1000) * 1000;
-			tvp = &tv;
-		}
 		FD_ZERO(&wfds);
 		FD_SET(fd, &wfds);
-		n = select(fd + 1, NULL, &wfds, NULL, tvp);
+		n = select(fd + 1, NULL, &wfds, NULL,
+		    select_timeout(deadline, now_ms(), &tv));
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)

@@ -112,6 +112,33 @@ xstrdup(const char *s)
 	return memcpy(xmalloc(len), s, len);
 }
 
+bool
+io_again(int e)
+{
+	return e == EINTR || e == EAGAIN || e == EWOULDBLOCK;
+}
+
+void
+fd_watch(int fd, fd_set *set, int *maxfd)
+{
+	FD_SET(fd, set);
+	if (fd > *maxfd)
+		*maxfd = fd;
+}
+
+struct timeval *
+select_timeout(long long deadline, long long now, struct timeval *tv)
+{
+	long long	left;
+
+	if (deadline < 0)
+		return NULL;
+	left = deadline > now ? deadline - now : 0;
+	tv->tv_sec = (time_t)(left / 1000);
+	tv->tv_usec = (suseconds_t)(left % 1000) * 1000;
+	return tv;
+}
+
 ssize_t
 writeall(int fd, const void *buf, size_t len)
 {

@@ -6,8 +6,12 @@
 #ifndef SOCKCAT_UTIL_H
 #define SOCKCAT_UTIL_H
 
-#include <stddef.h>
 #include <sys/types.h>
+#include <sys/select.h>
+#include <sys/time.h>
+
+#include <stdbool.h>
+#include <stddef.h>
 
 #define EXIT_OK		0
 #define EXIT_NET	1
@@ -37,6 +41,18 @@ void	*xmalloc(size_t);
 /* realloc(p, n * size), checked for overflow; never returns NULL. */
 void	*xreallocarray(void *, size_t, size_t);
 char	*xstrdup(const char *);
+
+/* EINTR, EAGAIN or EWOULDBLOCK: the call is worth making again later. */
+bool	io_again(int);
+
+/* Add fd to a select(2) set, raising *maxfd to it. */
+void	fd_watch(int, fd_set *, int *);
+
+/*
+ * select(2)'s timeout for a deadline on now_ms()'s clock: NULL (wait for
+ * ever) when deadline is -1, else the time left, zero once it is past.
+ */
+struct timeval	*select_timeout(long long, long long, struct timeval *);
 
 /* write(2) all of buf, retrying on EINTR and partial writes; -1 on error. */
 ssize_t	writeall(int, const void *, size_t);
