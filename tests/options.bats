@@ -286,14 +286,22 @@ closed_port() {
 	[ "$stderr" = "sockcat: connect to 127.0.0.1 port $port (tcp) failed: Connection refused" ]
 }
 
-@test "started with stdin closed, sockcat still prints what the peer sends" {
-	local port
+# std_peer: a peer on a free port (port) that sends "from the server",
+# shuts down its sending side and records what arrives in recv; its PID
+# is peer.  What a client may send is in $BATS_TEST_TMPDIR/in.
+std_peer() {
 	port=$(free_port)
 	printf 'from the server\n' >"$BATS_TEST_TMPDIR/send"
+	printf 'from the client\n' >"$BATS_TEST_TMPDIR/in"
 	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/recv" \
 	    sendfile:"$BATS_TEST_TMPDIR/send" shut drain
-	local peer=$BG_PID
+	peer=$BG_PID
 	wait_listen "$port"
+}
+
+@test "started with stdin closed, sockcat still prints what the peer sends" {
+	local port peer
+	std_peer
 	# Closed inside bash -c: under run, a closed fd 0 would be reused
 	# by the pipe that captures stdout.
 	run -0 --separate-stderr bash -c \
@@ -307,14 +315,8 @@ closed_port() {
 }
 
 @test "started with stdout closed, sockcat still sends its stdin unchanged" {
-	local port
-	port=$(free_port)
-	printf 'from the server\n' >"$BATS_TEST_TMPDIR/send"
-	printf 'from the client\n' >"$BATS_TEST_TMPDIR/in"
-	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/recv" \
-	    sendfile:"$BATS_TEST_TMPDIR/send" shut drain
-	local peer=$BG_PID
-	wait_listen "$port"
+	local port peer
+	std_peer
 	run -0 --separate-stderr bash -c \
 	    'exec >&-; exec timeout 10 "$SOCKCAT" 127.0.0.1 "$1" <"$2"' \
 	    _ "$port" "$BATS_TEST_TMPDIR/in"
@@ -325,14 +327,8 @@ closed_port() {
 }
 
 @test "started with stderr closed, -v messages never reach the peer" {
-	local port
-	port=$(free_port)
-	printf 'from the server\n' >"$BATS_TEST_TMPDIR/send"
-	printf 'from the client\n' >"$BATS_TEST_TMPDIR/in"
-	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/recv" \
-	    sendfile:"$BATS_TEST_TMPDIR/send" shut drain
-	local peer=$BG_PID
-	wait_listen "$port"
+	local port peer
+	std_peer
 	run -0 --separate-stderr bash -c \
 	    'exec 2>&-; exec timeout 10 "$SOCKCAT" -v -v -N 127.0.0.1 "$1" <"$2"' \
 	    _ "$port" "$BATS_TEST_TMPDIR/in"
@@ -343,13 +339,8 @@ closed_port() {
 }
 
 @test "started with all three standard descriptors closed, sockcat still connects" {
-	local port
-	port=$(free_port)
-	printf 'from the server\n' >"$BATS_TEST_TMPDIR/send"
-	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/recv" \
-	    sendfile:"$BATS_TEST_TMPDIR/send" shut drain
-	local peer=$BG_PID
-	wait_listen "$port"
+	local port peer
+	std_peer
 	run -0 --separate-stderr bash -c \
 	    'exec <&- >&- 2>&-; exec timeout 10 "$SOCKCAT" -v 127.0.0.1 "$1"' \
 	    _ "$port"
