@@ -3,7 +3,9 @@
  * within a window that select() and the descriptor limit allow; results
  * held until every port before them is reported, so the output reads as
  * a serial scan.  UDP probes send one byte and listen for the ICMP port
- * unreachable that says "closed".  It never moves payload.
+ * unreachable that says "closed".  It never moves payload.  Where
+ * connect(2) can be asked again (Linux), a refused socket is kept and sent
+ * to the next port: two system calls a closed port instead of four.
  */
 #include "config.h"
 
@@ -60,6 +62,8 @@ struct scan {
 	long			 wait_ms;
 	long long		 next_start_at;	/* -i pacing */
 	bool			 any_open;
+	int			*spare[2];	/* refused sockets, IPv4, IPv6 */
+	size_t			 nspare[2];
 };
 
 /* The ports in the order they are scanned: as given, or shuffled (-r). */
@@ -129,6 +133,35 @@ self_connected(int fd)
 	return alen == blen && memcmp(&a, &b, alen) == 0;
 }
 
+#ifdef HAVE_TCP_RECONNECT
+/* Keep a probe's refused, now unconnected, socket for another port. */
+static void
+keep(struct scan *sc, struct probe *pr)
+{
+	int	v6 = pr->ai->ai_family == AF_INET6;
+
+	sc->spare[v6][sc->nspare[v6]++] = pr->fd;
+	pr->fd = -1;
+	sc->active--;
+}
+#endif
+
+/*
+ * A kept socket of the family, or -1.  Kept and probing sockets together
+ * stay within the window: a new socket first costs one of the other
+ * family's (a host with IPv6 and IPv4 addresses keeps both kinds).
+ */
+static int
+spare(struct scan *sc, int v6)
+{
+	if (sc->nspare[v6] > 0)
+		return sc->spare[v6][--sc->nspare[v6]];
+	if (sc->nspare[!v6] > 0 &&
+	    sc->active + sc->nspare[0] + sc->nspare[1] >= sc->window)
+		(void)close(sc->spare[!v6][--sc->nspare[!v6]]);
+	return -1;
+}
+
 static void
 finish(struct scan *sc, struct probe *pr, int err)
 {
@@ -159,7 +192,7 @@ start(struct scan *sc, struct probe *pr, long long now)
 	const char		*what;
 	char			 port[8];
 	bool			 pending;
-	int			 fd;
+	int			 fd, v6;
 
 	if (pr->ai == NULL)
 		pr->ai = sc->res;
@@ -170,8 +203,15 @@ start(struct scan *sc, struct probe *pr, long long now)
 	else
 		((struct sockaddr_in *)(void *)pr->ai->ai_addr)->sin_port =
 		    htons((unsigned short)pr->port);
-	src = sc->src[pr->ai->ai_family == AF_INET6];
-	fd = sock_connect_start(opt, pr->ai, src, &what, &pending);
+	v6 = pr->ai->ai_family == AF_INET6;
+	src = sc->src[v6];
+	if ((fd = spare(sc, v6)) != -1 &&
+	    sock_reconnect(fd, pr->ai, &pending) == -1) {
+		(void)close(fd);	/* a new socket gives the answer */
+		fd = -1;
+	}
+	if (fd == -1)
+		fd = sock_connect_start(opt, pr->ai, src, &what, &pending);
 	if (fd == -1) {
 		finish(sc, pr, errno);
 		return;
@@ -206,10 +246,27 @@ ready(struct scan *sc, struct probe *pr)
 			finish(sc, pr, 0);	/* an answer: something is there */
 		return;
 	}
-	if (sock_connect_result(pr->fd) == -1)
+#ifdef HAVE_TCP_RECONNECT
+	if (sock_connect_again(pr->fd, pr->ai) == -1) {
+		int	err = errno;
+
+		if (err == EALREADY || err == EINPROGRESS || err == EINTR) {
+			/* Woken early: an error may be waiting all the same. */
+			if (sock_connect_result(pr->fd) == -1)
+				finish(sc, pr, errno);
+			return;
+		}
+		keep(sc, pr);
+		finish(sc, pr, err);
+		return;
+	}
+#else
+	if (sock_connect_result(pr->fd) == -1) {
 		finish(sc, pr, errno);
-	else
-		finish(sc, pr, self_connected(pr->fd) ? ECONNREFUSED : 0);
+		return;
+	}
+#endif
+	finish(sc, pr, self_connected(pr->fd) ? ECONNREFUSED : 0);
 }
 
 static const char *
@@ -341,12 +398,18 @@ scan_run(const struct options *opt)
 			    opt->source, fam ? 6 : 4, gai_strerror(gai));
 	expand_ports(&sc);
 	sc.window = window_size(opt);
+	for (fam = 0; fam < 2; fam++)
+		sc.spare[fam] = xreallocarray(NULL, sc.window, sizeof(int));
 	while (sc.next_report < sc.n)
 		scan_step(&sc);
 	freeaddrinfo(sc.res);
-	for (fam = 0; fam < 2; fam++)
+	for (fam = 0; fam < 2; fam++) {
 		if (sc.src[fam] != NULL)
 			freeaddrinfo(sc.src[fam]);
+		while (sc.nspare[fam] > 0)
+			(void)close(sc.spare[fam][--sc.nspare[fam]]);
+		free(sc.spare[fam]);
+	}
 	free(sc.probes);
 	return sc.any_open ? EXIT_OK : EXIT_NET;
 }

@@ -164,16 +164,35 @@ sock_connect_start(const struct options *opt, const struct addrinfo *ai,
 			goto fail;
 	}
 	*what = "connect";
-	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
-		if (errno != EINPROGRESS && errno != EINTR)
-			goto fail;
-		*pending = true;
-	}
+	if (sock_reconnect(fd, ai, pending) == -1)
+		goto fail;
 	return fd;
 fail:
 	close_keep_errno(fd);
 	return -1;
 }
+
+int
+sock_reconnect(int fd, const struct addrinfo *ai, bool *pending)
+{
+	*pending = false;
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+		return 0;
+	if (errno != EINPROGRESS && errno != EINTR)
+		return -1;
+	*pending = true;
+	return 0;
+}
+
+#ifdef HAVE_TCP_RECONNECT
+int
+sock_connect_again(int fd, const struct addrinfo *ai)
+{
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 || errno == EISCONN)
+		return 0;
+	return -1;
+}
+#endif
 
 int
 sock_connect_result(int fd)

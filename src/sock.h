@@ -39,6 +39,24 @@ int	sock_connect_start(const struct options *, const struct addrinfo *,
 int	sock_connect_result(int);
 
 /*
+ * connect(2) a socket that sock_connect_start() made to ai, once more:
+ * 0 with *pending set while the connect is in progress, or -1.
+ */
+int	sock_reconnect(int, const struct addrinfo *, bool *);
+
+#ifdef HAVE_TCP_RECONNECT
+/*
+ * How a non-blocking connect ended, asked of connect(2) itself: 0, or -1
+ * with errno (EALREADY: not over yet).  On Linux a socket whose connect
+ * failed comes back unconnected, and sock_reconnect() can send it to the
+ * next port: a scan then makes no socket() and no close() per port.
+ * configure defines HAVE_TCP_RECONNECT only where this holds; elsewhere a
+ * second connect() may start a new attempt instead.
+ */
+int	sock_connect_again(int, const struct addrinfo *);
+#endif
+
+/*
  * Create a socket for ai, bind it, and for stream sockets listen.  UDP
  * sockets are returned bound and unconnected.
  */

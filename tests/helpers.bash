@@ -146,3 +146,31 @@ unix_listening() {
 
 # The scripted TCP peer (see its usage): start_bg python3 "$PEER" listen ...
 PEER=$SOCKCAT_SRCDIR/tests/peer.py
+
+# with_hosts HOSTS-LINES CMD...: run CMD seeing only those hosts lines,
+# bind-mounted over /etc/hosts in a private mount namespace (unshare -m)
+# for CMD only, and, if GAI_CONF is set, that /etc/gai.conf
+# (getaddrinfo's ordering: glibc puts ::1 first whatever the order in the
+# hosts file).
+with_hosts() {
+	local hosts=$BATS_TEST_TMPDIR/hosts gai=$BATS_TEST_TMPDIR/gai.conf
+	printf '%s\n' "$1" >"$hosts"
+	rm -f "$gai"
+	[ -z "${GAI_CONF:-}" ] || printf '%s\n' "$GAI_CONF" >"$gai"
+	shift
+	unshare -m sh -c 'mount --bind "$0" /etc/hosts &&
+	    { [ ! -e "$1" ] || mount --bind "$1" /etc/gai.conf; } &&
+	    shift && exec "$@"' "$hosts" "$gai" "$@"
+}
+
+# need_unshare: skip unless a private mount namespace can be made.
+need_unshare() {
+	unshare -m true 2>/dev/null ||
+	    skip "no private mount namespace here (unshare -m needs root)"
+}
+
+# need_strace: skip unless strace is here and may trace.
+need_strace() {
+	command -v strace >/dev/null || skip "strace is not installed"
+	strace -qq -o /dev/null true 2>/dev/null || skip "strace cannot trace here"
+}

@@ -420,11 +420,106 @@ while True:
 	[ "${#lines[@]}" -eq 1000 ]
 	[ "$(cut -d, -f2 <<<"$output")" = "$(seq "$lo" "$hi")" ]
 	grep -qx "127.0.0.1,$p,tcp,open" <<<"$output"
+	[ "$(grep -c ',open$' <<<"$output")" -eq 1 ]
 	scan --scan-format=csv -w 2 127.0.0.1 "$lo-$hi"
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -eq 1000 ]
 	[ "$(cut -d, -f2 <<<"$output")" = "$(seq "$lo" "$hi")" ]
 	grep -qx "127.0.0.1,$p,tcp,open" <<<"$output"
+	[ "$(grep -c ',open$' <<<"$output")" -eq 1 ]
+}
+
+# calls FILE SYSCALL: how many calls of SYSCALL (or "total") the
+# strace -c summary in FILE counted.
+calls() {
+	awk -v s="$2" '$NF == s { print $4; f = 1 } END { if (!f) print 0 }' "$1"
+}
+
+# straced_scan FILE ARGS...: scan under strace -f -c, the summary in FILE.
+# LeakSanitizer cannot run under ptrace: leaks off.
+straced_scan() {
+	local file=$1
+	shift
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+	    run --separate-stderr timeout 60 strace -f -c -o "$file" \
+	    "$SOCKCAT" -z "$@" </dev/null
+}
+
+@test "a scan of 2000 closed ports makes at most 5 system calls a port" {
+	need_strace
+	local lo f=$BATS_TEST_TMPDIR/strace
+	lo=$(quiet_range 2000) || skip "no room below the ephemeral ports"
+	straced_scan "$f" --scan-format=csv 127.0.0.1 "$lo-$((lo + 1999))"
+	[ "${#lines[@]}" -eq 2000 ]
+	[ "$(grep -c ',closed$' <<<"$output")" -eq 2000 ]
+	[ "$status" -eq 1 ]
+	[ "$(calls "$f" connect)" -ge 2000 ]
+	[ "$(calls "$f" total)" -le 10000 ]
+}
+
+@test "on Linux a refused socket is connected again: 2000 closed ports, at most 256 sockets" {
+	[ "${SOCKCAT_TCP_RECONNECT:-}" = yes ] ||
+	    skip "built without tcp reconnect (configure --disable-tcp-reconnect, or not Linux)"
+	need_strace
+	local lo f=$BATS_TEST_TMPDIR/strace
+	lo=$(quiet_range 2000) || skip "no room below the ephemeral ports"
+	straced_scan "$f" --scan-format=csv 127.0.0.1 "$lo-$((lo + 1999))"
+	[ "$(grep -c ',closed$' <<<"$output")" -eq 2000 ]
+	# Two connect() calls a port: one starts it, one asks how it ended.
+	# The resolver's lookups (nscd, say) may add a few sockets and
+	# connects of their own.
+	[ "$(calls "$f" connect)" -ge 4000 ]
+	[ "$(calls "$f" connect)" -le 4010 ]
+	[ "$(calls "$f" socket)" -le $((256 + 10)) ]
+	[ "$(calls "$f" getsockopt)" -eq 0 ]
+	[ "$(calls "$f" total)" -le 6000 ]
+	# One at a time, a single socket serves every port.
+	straced_scan "$f" --scan-format=csv --max-parallel 1 127.0.0.1 \
+	    "$lo-$((lo + 1999))"
+	[ "$(grep -c ',closed$' <<<"$output")" -eq 2000 ]
+	[ "$(calls "$f" socket)" -le 10 ]
+}
+
+@test "a kept socket that goes on to an open port reports it open, and closed after it closed" {
+	local lo p
+	lo=$(quiet_range 50) || skip "no room below the ephemeral ports"
+	p=$(free_port_in $((lo + 10)) $((lo + 39)))
+	tcp_listen 127.0.0.1 "$p"
+	scan --scan-format=csv --max-parallel 1 127.0.0.1 "$lo-$((lo + 49))"
+	[ "$status" -eq 0 ]
+	[ "$(cut -d, -f2 <<<"$output")" = "$(seq "$lo" $((lo + 49)))" ]
+	[ "$(grep ',open$' <<<"$output")" = "127.0.0.1,$p,tcp,open" ]
+	[ "$(grep -c ',closed$' <<<"$output")" -eq 49 ]
+}
+
+@test "with -p, a kept socket that reaches its own port is reported closed" {
+	local p
+	p=$(free_ports3)
+	scan --scan-format=csv --max-parallel 1 -p $((p + 1)) 127.0.0.1 \
+	    "$p-$((p + 2))"
+	[ "$status" -eq 1 ]
+	[ "$output" = "$(lines "127.0.0.1,$p,tcp,closed" \
+	    "127.0.0.1,$((p + 1)),tcp,closed" "127.0.0.1,$((p + 2)),tcp,closed")" ]
+}
+
+@test "a host with IPv6 and IPv4 addresses: each port tried on both, sockets of both kinds kept" {
+	need_unshare
+	local lo p4 p6 par
+	lo=$(quiet_range 60) || skip "no room below the ephemeral ports"
+	p4=$(free_port_in $((lo + 5)) $((lo + 25)))
+	p6=$(free_port_in $((lo + 30)) $((lo + 55)))
+	tcp_listen 127.0.0.1 "$p4"
+	tcp_listen ::1 "$p6"
+	for par in 1 4 256; do
+		run --separate-stderr with_hosts $'::1 dual.test\n127.0.0.1 dual.test' \
+		    timeout 60 "$SOCKCAT" -z --scan-format=csv --max-parallel "$par" \
+		    dual.test "$lo-$((lo + 59))" </dev/null
+		[ "$status" -eq 0 ]
+		[ "$(cut -d, -f2 <<<"$output")" = "$(seq "$lo" $((lo + 59)))" ]
+		[ "$(grep ',open$' <<<"$output")" = "$(lines \
+		    "dual.test,$p4,tcp,open" "dual.test,$p6,tcp,open")" ]
+		[ "$(grep -c ',closed$' <<<"$output")" -eq 58 ]
+	done
 }
 
 @test "-r scans and reports every port exactly once" {

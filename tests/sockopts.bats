@@ -52,11 +52,6 @@ wait_match() {
 	done
 }
 
-need_strace() {
-	command -v strace >/dev/null || skip "strace is not installed"
-	strace -qq -o /dev/null true 2>/dev/null || skip "strace cannot trace here"
-}
-
 # trace FILE ARGS...: run sockcat ARGS under strace, setsockopt calls
 # logged in FILE.  LeakSanitizer cannot run under ptrace: leaks off.
 trace() {

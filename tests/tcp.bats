@@ -147,27 +147,7 @@ send_to_listener() {
 }
 
 # Connect must go on to the next address when the first is refused.  The
-# name dual.test comes from a hosts file of our own, bind-mounted over
-# /etc/hosts in a private mount namespace (unshare -m) for the client only.
-# with_hosts HOSTS-LINES CMD...: run CMD seeing only those hosts lines,
-# and, if GAI_CONF is set, that /etc/gai.conf (getaddrinfo's ordering:
-# glibc puts ::1 first whatever the order in the hosts file).
-with_hosts() {
-	local hosts=$BATS_TEST_TMPDIR/hosts gai=$BATS_TEST_TMPDIR/gai.conf
-	printf '%s\n' "$1" >"$hosts"
-	rm -f "$gai"
-	[ -z "${GAI_CONF:-}" ] || printf '%s\n' "$GAI_CONF" >"$gai"
-	shift
-	unshare -m sh -c 'mount --bind "$0" /etc/hosts &&
-	    { [ ! -e "$1" ] || mount --bind "$1" /etc/gai.conf; } &&
-	    shift && exec "$@"' "$hosts" "$gai" "$@"
-}
-
-need_unshare() {
-	unshare -m true 2>/dev/null ||
-	    skip "no private mount namespace here (unshare -m needs root)"
-}
-
+# name dual.test comes from a hosts file of our own (with_hosts).
 @test "a client tries the next address when the first is refused (::1, then 127.0.0.1)" {
 	need_unshare
 	port=$(free_port)
