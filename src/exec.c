@@ -87,7 +87,6 @@ exec_peer(const struct options *opt, int fd)
 	char		  proto[8];
 	char		**argv;
 	size_t		  i;
-	int		  fl;
 
 	/* PROTO: "TCP", "UDP" or "UNIX", as UCSPI tools name it. */
 	(void)snprintf(proto, sizeof(proto), "%s", opt_proto(opt));
@@ -100,8 +99,7 @@ exec_peer(const struct options *opt, int fd)
 	export_addr(proto, "LOCAL", fd, 0);
 
 	/* The program gets an ordinary, blocking socket on 0 and 1. */
-	if ((fl = fcntl(fd, F_GETFL)) != -1)
-		(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	(void)set_nonblock(fd, false);
 	if (dup2(fd, STDIN_FILENO) == -1 || dup2(fd, STDOUT_FILENO) == -1) {
 		sc_warn("cannot give the socket to the program: %s",
 		    strerror(errno));

@@ -1,7 +1,8 @@
 /*
  * main.c: the story of a sockcat run: parse, set the process up, then
- * listen (serve.c) or connect (here), pump, and turn why the pump stopped
- * into an exit status.  Never touches select() or the payload.
+ * scan (scan.c), listen (serve.c) or connect (connect.c), pump, and turn
+ * why the pump stopped into an exit status.  Never touches select() or
+ * the payload.
  */
 #include "config.h"
 
@@ -17,7 +18,7 @@
 #include <unistd.h>
 
 #include "acl.h"
-#include "addr.h"
+#include "connect.h"
 #include "exec.h"
 #include "hexdump.h"
 #include "options.h"
@@ -47,133 +48,6 @@ proc_init(const struct options *opt, struct tap *tap)
 	}
 }
 
-/* A private name for a Unix datagram client's reply socket. */
-static int
-unix_reply_path(char *path, size_t len)
-{
-	const char	*dir = getenv("TMPDIR");
-	int		 fd;
-
-	if (dir == NULL || *dir == '\0')
-		dir = "/tmp";
-	if ((size_t)snprintf(path, len, "%s/sockcat.XXXXXX", dir) >= len) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	if ((fd = mkstemp(path)) == -1)
-		return -1;
-	/* The name is ours; bind(2) wants it free. */
-	(void)close(fd);
-	(void)unlink(path);
-	return 0;
-}
-
-static int
-open_unix_client(const struct options *opt)
-{
-	char		 reply[108];
-	const char	*src = opt->source, *what;
-	int		 fd;
-
-	if (opt->socktype == SOCK_DGRAM && src == NULL) {
-		if (unix_reply_path(reply, sizeof(reply)) == -1) {
-			sc_warn("cannot make a reply socket: %s",
-			    strerror(errno));
-			return -1;
-		}
-		src = reply;
-	}
-	if ((fd = sock_unix_connect(opt, opt->path, src, &what)) == -1) {
-		sc_warn("%s %s failed: %s", what,
-		    strcmp(what, "bind") == 0 ? src : opt->path,
-		    strerror(errno));
-		return -1;
-	}
-	/* Only once the bind is ours: never remove someone else's file. */
-	if (src != NULL)
-		unlink_at_exit(src);
-	sc_status("Connection to %s succeeded!", opt->path);
-	return fd;
-}
-
-static void
-say_connected(const struct options *opt, const struct addrinfo *ai)
-{
-	char	host[ADDR_HOSTLEN], port[ADDR_PORTLEN], service[64];
-
-	if (verbose == 0)
-		return;
-	addr_text(ai->ai_addr, ai->ai_addrlen, host, port);
-	addr_service(opt_proto(opt), atoi(port), service, sizeof(service));
-	if (strcmp(host, opt->host) == 0)
-		sc_status("Connection to %s %s port [%s/%s] succeeded!",
-		    host, port, opt_proto(opt), service);
-	else
-		sc_status("Connection to %s (%s) %s port [%s/%s] succeeded!",
-		    opt->host, host, port, opt_proto(opt), service);
-}
-
-/* Bind -s/-p for one address family; NULL when neither was given. */
-static int
-source_for(const struct options *opt, int family, struct addrinfo **src)
-{
-	int	gai;
-
-	if ((gai = addr_source(opt, family, src)) != 0)
-		sc_warn("cannot resolve source %s port %s: %s",
-		    opt->source != NULL ? opt->source : "(any)",
-		    opt->source_port != NULL ? opt->source_port : "0",
-		    gai_strerror(gai));
-	return gai == 0 ? 0 : -1;
-}
-
-/*
- * Resolve HOST PORT and connect to each address in turn until one
- * answers.  Every failure is reported; returns the socket or -1.
- */
-static int
-open_client(const struct options *opt)
-{
-	struct addrinfo	*res, *ai, *src;
-	const char	*what = "connect";
-	char		 host[ADDR_HOSTLEN], port[ADDR_PORTLEN];
-	int		 fd = -1, gai, saved = 0;
-
-	if (opt->unixsock)
-		return open_unix_client(opt);
-	if ((gai = addr_resolve(opt, opt->host, opt->port, 0, &res)) != 0) {
-		sc_warn("cannot resolve %s port %s: %s", opt->host, opt->port,
-		    gai_strerror(gai));
-		return -1;
-	}
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		if (source_for(opt, ai->ai_family, &src) == -1) {
-			saved = EADDRNOTAVAIL;
-			what = "bind";
-			continue;
-		}
-		fd = sock_connect(opt, ai, src, opt->wait_ms, &what);
-		saved = errno;
-		if (src != NULL)
-			freeaddrinfo(src);
-		if (fd != -1) {
-			say_connected(opt, ai);
-			break;
-		}
-		if (verbose > 0 && (ai != res || ai->ai_next != NULL)) {
-			addr_text(ai->ai_addr, ai->ai_addrlen, host, port);
-			sc_warn("%s to %s (%s) port %s (%s) failed: %s", what,
-			    opt->host, host, port, opt_proto(opt),
-			    strerror(saved));
-		}
-	}
-	freeaddrinfo(res);
-	if (fd == -1)
-		sc_warn("%s to %s port %s (%s) failed: %s", what, opt->host,
-		    opt->port, opt_proto(opt), strerror(saved));
-	return fd;
-}
-
 /* Connect mode: the connection, then the pump or the program. */
 static int
 connect_run(const struct options *opt, struct tap *tap)
@@ -182,9 +56,17 @@ connect_run(const struct options *opt, struct tap *tap)
 	struct pump_result	res;
 	int			fd, status;
 
-	if ((fd = open_client(opt)) == -1)
-		return EXIT_NET;		/* open_client said why */
-	if (opt->exec != NULL || opt->sh_exec != NULL)
+	if ((fd = connect_open(opt)) == -1)
+		return EXIT_NET;		/* connect_open said why */
+	if (opt->pass_fd) {
+		/* -F: the socket goes to the process on our stdout. */
+		status = EXIT_OK;
+		if (sock_pass_fd(STDOUT_FILENO, fd) == -1) {
+			sc_warn("cannot pass the socket on standard output: %s",
+			    strerror(errno));
+			status = EXIT_NET;
+		}
+	} else if (opt->exec != NULL || opt->sh_exec != NULL)
 		status = exec_wait(opt, fd);	/* the program's */
 	else {
 		io = (struct pump_io){ fd, fd, STDIN_FILENO, STDOUT_FILENO,

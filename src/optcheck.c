@@ -52,6 +52,21 @@ check_server_conflicts(const struct options *opt)
 		    opt->exec != NULL ? "-e" : "-c");
 }
 
+/* -F hands the socket on before any byte: nothing else may touch it. */
+static void
+check_pass_fd(const struct options *opt)
+{
+	const char	*other = opt->mode == MODE_LISTEN ? "-l" :
+			    opt->mode == MODE_SCAN ? "-z" :
+			    opt->unixsock ? "-U" : opt->exec != NULL ? "-e" :
+			    opt->sh_exec != NULL ? "-c" :
+			    opt->hex_dump != NULL ? "-o" :
+			    opt->output != NULL ? "--output" : NULL;
+
+	if (other != NULL)
+		usage_error("-F cannot be used with %s", other);
+}
+
 void
 opt_check(const struct options *opt)
 {
@@ -71,6 +86,10 @@ opt_check(const struct options *opt)
 	    opt->scan_csv))
 		usage_error("%s needs -z", opt->scan_csv ? "--scan-format" :
 		    "--max-parallel");
+	if (opt->pass_fd)
+		check_pass_fd(opt);
+	if (opt->retry_ms > 0 && opt->mode == MODE_LISTEN)
+		usage_error("--retry cannot be used with -l");
 	if (opt->mode == MODE_SCAN && (opt->unixsock ||
 	    opt->exec != NULL || opt->sh_exec != NULL))
 		usage_error("-z cannot be used with %s", opt->unixsock ?

@@ -457,8 +457,13 @@ opt_parse(struct options *opt, int argc, char *argv[])
 				    "the one there is)", optarg);
 			opt->scan_csv = true;
 			break;
-		case 'x': case 'X': case 'P': case 'F':
 		case OPT_RETRY:
+			opt->retry_ms = parse_time(optarg, "--retry", 0);
+			break;
+		case 'F':
+			opt->pass_fd = true;
+			break;
+		case 'x': case 'X': case 'P':
 			usage_error("%s is not implemented yet",
 			    spelled(c, index));
 		case ':':

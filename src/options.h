@@ -48,6 +48,7 @@ struct options {
 
 	bool		 nodns;		/* -n */
 	long		 wait_ms;	/* -w; -1: none */
+	long		 retry_ms;	/* --retry; 0: none */
 	long		 idle_timeout_ms; /* --idle-timeout; -1: none */
 	long		 interval_ms;	/* -i; 0: none */
 	long		 quit_after_eof_ms; /* -q; 0 (UDP: at once), -1: wait for the peer */
@@ -69,6 +70,7 @@ struct options {
 	int		 ttl;		/* -M; -1: unset */
 	int		 min_ttl;	/* -m; -1: unset */
 	bool		 debug;		/* -D */
+	bool		 pass_fd;	/* -F */
 };
 
 /* Parse argv into *opt; usage errors print one line and exit 2. */

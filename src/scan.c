@@ -32,10 +32,13 @@
 #define SCAN_WAIT_MS		3000	/* -w's default per port */
 #define SCAN_PARALLEL		256	/* --max-parallel's default */
 #define UDP_WAIT_MAX_MS		1000	/* an ICMP answer comes at once */
+#define RETRY_PAUSE_MS		100	/* --retry: the first pause, doubled */
+#define RETRY_PAUSE_MAX_MS	1000	/* ... up to this */
 
 enum state {
 	WAITING,		/* not started */
 	PROBING,		/* connect (TCP) or probe byte (UDP) out */
+	PAUSED,			/* refused; --retry tries again at deadline */
 	OPEN,
 	FAILED			/* err says why */
 };
@@ -47,6 +50,7 @@ struct probe {
 	int		 err;
 	long long	 deadline;
 	struct addrinfo	*ai;		/* the address being tried */
+	long		 pause;		/* --retry: the last pause */
 };
 
 struct scan {
@@ -61,6 +65,7 @@ struct scan {
 	size_t			 window;
 	long			 wait_ms;
 	long long		 next_start_at;	/* -i pacing */
+	long long		 retry_until;	/* --retry; -1: none */
 	bool			 any_open;
 	int			*spare[2];	/* refused sockets, IPv4, IPv6 */
 	size_t			 nspare[2];
@@ -86,7 +91,7 @@ expand_ports(struct scan *sc)
 		(void)addr_port_range(opt->port_words[w], proto, &lo, &hi);
 		for (p = lo; p <= hi; p++)
 			sc->probes[sc->n++] = (struct probe){ (int)p, WAITING,
-			    -1, 0, 0, NULL };
+			    -1, 0, 0, NULL, 0 };
 	}
 	if (!opt->randomize)
 		return;
@@ -165,6 +170,8 @@ spare(struct scan *sc, int v6)
 static void
 finish(struct scan *sc, struct probe *pr, int err)
 {
+	long long	now;
+
 	if (pr->fd != -1) {
 		(void)close(pr->fd);
 		pr->fd = -1;
@@ -177,8 +184,20 @@ finish(struct scan *sc, struct probe *pr, int err)
 		pr->err = err;
 		return;
 	}
-	pr->state = err == 0 ? OPEN : FAILED;
 	pr->err = err;
+	/* --retry: a port nobody listens on yet gets another go. */
+	if (err != 0 && sock_refused(err) && sc->retry_until >= 0 &&
+	    (now = now_ms()) < sc->retry_until) {
+		pr->pause = pr->pause == 0 ? RETRY_PAUSE_MS :
+		    pr->pause * 2 > RETRY_PAUSE_MAX_MS ? RETRY_PAUSE_MAX_MS :
+		    pr->pause * 2;
+		pr->deadline = now + pr->pause < sc->retry_until ?
+		    now + pr->pause : sc->retry_until;
+		pr->ai = NULL;
+		pr->state = PAUSED;
+		return;
+	}
+	pr->state = err == 0 ? OPEN : FAILED;
 	if (err == 0)
 		sc->any_open = true;
 }
@@ -344,10 +363,11 @@ scan_step(struct scan *sc)
 	FD_ZERO(&wfds);
 	for (i = sc->next_report; i < sc->next_start; i++) {
 		pr = &sc->probes[i];
-		if (pr->state != PROBING)
-			continue;
-		fd_watch(pr->fd, sc->opt->socktype == SOCK_DGRAM ?
-		    &rfds : &wfds, &maxfd);
+		if (pr->state == PROBING)
+			fd_watch(pr->fd, sc->opt->socktype == SOCK_DGRAM ?
+			    &rfds : &wfds, &maxfd);
+		else if (pr->state != PAUSED || sc->active >= sc->window)
+			continue;	/* a paused one waits for room too */
 		if (deadline < 0 || pr->deadline < deadline)
 			deadline = pr->deadline;
 	}
@@ -362,9 +382,12 @@ scan_step(struct scan *sc)
 	now = now_ms();
 	for (i = sc->next_report; i < sc->next_start; i++) {
 		pr = &sc->probes[i];
-		if (pr->state != PROBING)
+		if (pr->state == PAUSED && now >= pr->deadline &&
+		    sc->active < sc->window)
+			pr->state = WAITING;	/* its pause is over */
+		else if (pr->state != PROBING)
 			continue;
-		if (n > 0 && (FD_ISSET(pr->fd, &rfds) ||
+		else if (n > 0 && (FD_ISSET(pr->fd, &rfds) ||
 		    FD_ISSET(pr->fd, &wfds)))
 			ready(sc, pr);
 		else if (now >= pr->deadline)
@@ -386,6 +409,7 @@ scan_run(const struct options *opt)
 	memset(&sc, 0, sizeof(sc));
 	sc.opt = opt;
 	sc.wait_ms = opt->wait_ms >= 0 ? opt->wait_ms : SCAN_WAIT_MS;
+	sc.retry_until = opt->retry_ms > 0 ? now_ms() + opt->retry_ms : -1;
 	if ((gai = addr_resolve(opt, opt->host, "0", 0, &sc.res)) != 0) {
 		sc_warn("cannot resolve %s: %s", opt->host, gai_strerror(gai));
 		return EXIT_NET;

@@ -55,7 +55,7 @@ sock_new(const struct options *opt, int family, int type, int protocol,
 #else
 	if ((fd = socket(family, type, protocol)) == -1)
 		return -1;
-	if (set_cloexec(fd) == -1 || set_nonblock(fd) == -1)
+	if (set_cloexec(fd) == -1 || set_nonblock(fd, true) == -1)
 		goto fail;
 #endif
 	*what = "setsockopt SO_RCVBUF";
@@ -194,6 +194,13 @@ sock_connect_again(int fd, const struct addrinfo *ai)
 }
 #endif
 
+bool
+sock_refused(int err)
+{
+	return err == ECONNREFUSED || err == EHOSTUNREACH ||
+	    err == ENETUNREACH;
+}
+
 int
 sock_connect_result(int fd)
 {
@@ -291,7 +298,7 @@ sock_accept(int lfd, struct sockaddr_storage *peer, socklen_t *len)
 		    errno != EPROTO)
 			return -1;
 	}
-	if (set_cloexec(fd) == -1 || set_nonblock(fd) == -1) {
+	if (set_cloexec(fd) == -1 || set_nonblock(fd, true) == -1) {
 		close_keep_errno(fd);
 		return -1;
 	}
@@ -462,4 +469,48 @@ sock_unix_connect(const struct options *opt, const char *path,
 fail:
 	close_keep_errno(fd);
 	return -1;
+}
+
+int
+sock_pass_fd(int to, int fd)
+{
+	struct msghdr	 msg;
+	struct iovec	 iov;
+	struct cmsghdr	*cmsg;
+	union {
+		struct cmsghdr	hdr;
+		char		buf[CMSG_SPACE(sizeof(int))];
+	}		 control;
+	fd_set		 wfds;
+	char		 byte = '\0';
+
+	/* What it gets is an ordinary socket, as from connect(2). */
+	if (set_nonblock(fd, false) == -1)
+		return -1;
+	memset(&msg, 0, sizeof(msg));
+	memset(&control, 0, sizeof(control));
+	iov.iov_base = &byte;
+	iov.iov_len = 1;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = control.buf;
+	msg.msg_controllen = sizeof(control.buf);
+	cmsg = CMSG_FIRSTHDR(&msg);
+	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_RIGHTS;
+	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+	while (sendmsg(to, &msg, 0) == -1) {
+		if (!io_again(errno))
+			return -1;
+		if (errno == EINTR)
+			continue;
+		/* A non-blocking socket at our end: wait for room. */
+		FD_ZERO(&wfds);
+		FD_SET(to, &wfds);
+		if (select(to + 1, NULL, &wfds, NULL, NULL) == -1 &&
+		    errno != EINTR)
+			return -1;
+	}
+	return 0;
 }

@@ -35,6 +35,12 @@ int	sock_connect(const struct options *, const struct addrinfo *,
 int	sock_connect_start(const struct options *, const struct addrinfo *,
 	    const struct addrinfo *, const char **, bool *);
 
+/*
+ * A connect failure that says nobody listens there, or no route leads
+ * there, yet: what --retry waits out.
+ */
+bool	sock_refused(int);
+
 /* How a non-blocking connect ended (SO_ERROR): 0, or -1 with errno. */
 int	sock_connect_result(int);
 
@@ -80,6 +86,12 @@ int	sock_take_peer(int, struct sockaddr_storage *, socklen_t *);
  */
 int	sock_unix_listen(const struct options *, const char *,
 	    const char **);
+
+/*
+ * Hand fd, made blocking, to the process at the other end of the Unix
+ * socket to (sendmsg(2), SCM_RIGHTS, one byte of payload).  0, or -1.
+ */
+int	sock_pass_fd(int, int);
 
 /*
  * Connect a Unix-domain socket to path.  A datagram socket is first bound

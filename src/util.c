@@ -84,6 +84,19 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+void
+sleep_ms(long ms)
+{
+	struct timespec	ts;
+
+	if (ms <= 0)
+		return;
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
 void *
 xmalloc(size_t len)
 {
@@ -159,13 +172,13 @@ writeall(int fd, const void *buf, size_t len)
 }
 
 int
-set_nonblock(int fd)
+set_nonblock(int fd, bool on)
 {
 	int	fl;
 
 	if ((fl = fcntl(fd, F_GETFL)) == -1)
 		return -1;
-	return fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+	return fcntl(fd, F_SETFL, on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK);
 }
 
 int

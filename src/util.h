@@ -37,6 +37,9 @@ void	sc_status(const char *, ...) SC_PRINTF(1, 2);
 /* Milliseconds on a monotonic clock. */
 long long	now_ms(void);
 
+/* Sleep ms milliseconds, signals or not. */
+void	sleep_ms(long);
+
 void	*xmalloc(size_t);
 /* realloc(p, n * size), checked for overflow; never returns NULL. */
 void	*xreallocarray(void *, size_t, size_t);
@@ -57,7 +60,9 @@ struct timeval	*select_timeout(long long, long long, struct timeval *);
 /* write(2) all of buf, retrying on EINTR and partial writes; -1 on error. */
 ssize_t	writeall(int, const void *, size_t);
 
-int	set_nonblock(int);
+/* Turn O_NONBLOCK on (true) or off.  0, or -1. */
+int	set_nonblock(int, bool);
+/* Turn FD_CLOEXEC on.  0, or -1. */
 int	set_cloexec(int);
 /* Open /dev/null on any of descriptors 0, 1, 2 that is closed. */
 void	fix_std_fds(void);

@@ -174,3 +174,51 @@ need_strace() {
 	command -v strace >/dev/null || skip "strace is not installed"
 	strace -qq -o /dev/null true 2>/dev/null || skip "strace cannot trace here"
 }
+
+# tcp_listen HOST PORT...: a python3 listener on HOST (127.0.0.1 or ::1)
+# on each PORT that never accepts: the kernel completes every handshake
+# in its backlog.
+tcp_listen() {
+	tcp_listeners 128 "$@"
+}
+
+# tcp_filtered_on HOST PORT...: on HOST, a listener with backlog 0 on each
+# PORT whose queue is full, so that SYNs to it go unanswered: a filtered
+# port, or a broken path.
+tcp_filtered_on() {
+	local p
+	tcp_listeners 0 "$@"
+	shift
+	for p in "$@"; do
+		wait_until 10 queue_full "$p"
+	done
+}
+
+# tcp_listeners BACKLOG HOST PORT...: what the two above share; with
+# BACKLOG 0 one client fills each queue.
+tcp_listeners() {
+	start_bg python3 -c '
+import socket, sys, time
+backlog, host = int(sys.argv[1]), sys.argv[2]
+fam = socket.AF_INET6 if ":" in host else socket.AF_INET
+keep = []
+for p in sys.argv[3:]:
+    s = socket.socket(fam, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if fam == socket.AF_INET6:
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+    s.bind((host, int(p)))
+    s.listen(backlog)
+    keep.append(s)
+    if backlog == 0:
+        keep.append(socket.create_connection((host, int(p)), timeout=5))
+print("ready", flush=True)
+time.sleep(30)
+' "$@"
+	wait_line "$BG_OUT" '^ready$'
+}
+
+# queue_full PORT: a listener on PORT holds a client it never accepted.
+queue_full() {
+	ss -Htln "sport = :$1" | awk '$2 >= 1 { f = 1 } END { exit !f }'
+}

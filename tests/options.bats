@@ -135,9 +135,9 @@ closed_port() {
 @test "not-implemented options are usage errors: status 2, one line, the --help hint" {
 	usage_error -x 127.0.0.1:1080 127.0.0.1 80
 	[[ $stderr == *"-x is not implemented yet"* ]]
-	usage_error -x 127.0.0.1:1080 127.0.0.1 80
-	usage_error -F 127.0.0.1 80
-	usage_error --retry 1 127.0.0.1 80
+	usage_error -X 5 127.0.0.1 80
+	usage_error -P user 127.0.0.1 80
+	[[ $stderr == *"-P is not implemented yet"* ]]
 }
 
 @test "server options without -l are usage errors" {

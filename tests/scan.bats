@@ -65,55 +65,9 @@ for p in random.sample(range(lo, hi + 1), hi + 1 - lo):
 PY
 }
 
-# tcp_listen HOST PORT...: a python3 listener on each PORT that never
-# accepts: the kernel completes every probe's handshake in its backlog.
-tcp_listen() {
-	local host=$1
-	shift
-	start_bg python3 -c '
-import socket, sys, time
-host = sys.argv[1]
-fam = socket.AF_INET6 if ":" in host else socket.AF_INET
-keep = []
-for p in sys.argv[2:]:
-    s = socket.socket(fam, socket.SOCK_STREAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    if fam == socket.AF_INET6:
-        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-    s.bind((host, int(p)))
-    s.listen(128)
-    keep.append(s)
-print("ready", flush=True)
-time.sleep(30)
-' "$host" "$@"
-	wait_line "$BG_OUT" '^ready$'
-}
-
-# tcp_filtered PORT...: on 127.0.0.1, a listener with backlog 0 on each
-# PORT whose queue is full, so that SYNs to it go unanswered.
+# tcp_filtered PORT...: on 127.0.0.1, ports whose SYNs go unanswered.
 tcp_filtered() {
-	start_bg python3 -c '
-import socket, sys, time
-keep = []
-for p in sys.argv[1:]:
-    ls = socket.socket()
-    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    ls.bind(("127.0.0.1", int(p)))
-    ls.listen(0)
-    keep += [ls, socket.create_connection(("127.0.0.1", int(p)), timeout=5)]
-print("full", flush=True)
-time.sleep(30)
-' "$@"
-	wait_line "$BG_OUT" '^full$'
-	local p
-	for p in "$@"; do
-		wait_until 10 queue_full "$p"
-	done
-}
-
-# queue_full PORT: the listener on PORT holds a client it never accepted.
-queue_full() {
-	ss -Htln "sport = :$1" | awk '$2 >= 1 { f = 1 } END { exit !f }'
+	tcp_filtered_on 127.0.0.1 "$@"
 }
 
 # udp_listen HOST PORT: a python3 UDP socket on PORT reading and

@@ -188,6 +188,88 @@ send_to_listener() {
 	[ "$stderr" = "sockcat: connect to dual.test port $port (tcp) failed: Connection refused" ]
 }
 
+# Happy Eyeballs (RFC 8305): an address that never answers holds the next
+# one back 250 ms, not -w.  The -w 60 here is far past the 20 s the test
+# allows: trying one address after the other cannot pass.
+@test "an IPv6 address that never answers does not hold up IPv4: the addresses are raced" {
+	need_unshare
+	port=$(free_port)
+	tcp_filtered_on ::1 "$port"
+	start_bg "$SOCKCAT" -4 -l 127.0.0.1 "$port"
+	local srv=$BG_PID srv_out=$BG_OUT
+	wait_listen "$port"
+	run -0 --separate-stderr with_hosts \
+	    $'::1 dual.test\n127.0.0.1 dual.test' \
+	    timeout 20 "$SOCKCAT" -v -w 60 -N dual.test "$port" <<<"raced"
+	wait_exit "$srv" 10
+	[ "$WAIT_STATUS" -eq 0 ]
+	[ "$(cat "$srv_out")" = raced ]
+	# The attempt that lost the race is dropped, not reported.
+	[ "$stderr" = "Connection to dual.test (127.0.0.1) $port port [tcp/*] succeeded!" ]
+}
+
+@test "an IPv4 address that never answers does not hold up IPv6 when IPv4 comes first" {
+	need_unshare
+	port=$(free_port)
+	tcp_filtered_on 127.0.0.1 "$port"
+	start_bg "$SOCKCAT" -6 -l ::1 "$port"
+	local srv=$BG_PID srv_out=$BG_OUT
+	wait_listen "$port"
+	GAI_CONF='precedence ::ffff:0:0/96 100' run -0 --separate-stderr \
+	    with_hosts $'127.0.0.1 dual.test\n::1 dual.test' \
+	    timeout 20 "$SOCKCAT" -v -w 60 -N dual.test "$port" <<<"raced"
+	wait_exit "$srv" 10
+	[ "$WAIT_STATUS" -eq 0 ]
+	[ "$(cat "$srv_out")" = raced ]
+	[ "$stderr" = "Connection to dual.test (::1) $port port [tcp/*] succeeded!" ]
+}
+
+# three_addr_net CMD...: run CMD where t.test is fd00::1, fd00::2 and
+# 127.0.0.1, in that order of preference, all on the loopback of a network
+# namespace of its own (nothing listens there).  192.0.2.1 is there only
+# so that getaddrinfo's AI_ADDRCONFIG, which does not count loopback
+# addresses, sees IPv4 configured.
+three_addr_net() {
+	GAI_CONF=$'precedence ::1/128 50\nprecedence fd00::/8 45\nprecedence ::/0 40\nprecedence ::ffff:0:0/96 10' \
+	    with_hosts $'fd00::1 t.test\nfd00::2 t.test\n127.0.0.1 t.test' \
+	    unshare -n sh -c 'ip link set lo up &&
+	    ip addr add fd00::1/128 dev lo nodad &&
+	    ip addr add fd00::2/128 dev lo nodad &&
+	    ip addr add 192.0.2.1/32 dev lo && exec "$@"' sh "$@"
+}
+
+@test "the families take turns: IPv6, IPv4, then the second IPv6 address (RFC 8305)" {
+	need_unshare
+	unshare -n true 2>/dev/null || skip "no private network namespace here"
+	# getaddrinfo gives both IPv6 addresses first ...
+	run -0 three_addr_net getent ahosts t.test
+	[ "$(awk '$2 == "STREAM" { print $1 }' <<<"$output" | tr '\n' ' ')" = \
+	    "fd00::1 fd00::2 127.0.0.1 " ]
+	# ... and they are tried IPv6, IPv4, IPv6.
+	run -1 --separate-stderr three_addr_net timeout 20 "$SOCKCAT" -v t.test 9 \
+	    </dev/null
+	[ "${stderr_lines[0]}" = "sockcat: connect to t.test (fd00::1) port 9 (tcp) failed: Connection refused" ]
+	[ "${stderr_lines[1]}" = "sockcat: connect to t.test (127.0.0.1) port 9 (tcp) failed: Connection refused" ]
+	[ "${stderr_lines[2]}" = "sockcat: connect to t.test (fd00::2) port 9 (tcp) failed: Connection refused" ]
+	[ "${stderr_lines[3]}" = "sockcat: connect to t.test port 9 (tcp) failed: Connection refused" ]
+	[ "${#stderr_lines[@]}" -eq 4 ]
+}
+
+@test "when every address times out, each is bounded by -w and the last one is named" {
+	need_unshare
+	port=$(free_port)
+	tcp_filtered_on ::1 "$port"
+	tcp_filtered_on 127.0.0.1 "$port"
+	run -1 --separate-stderr with_hosts \
+	    $'::1 dual.test\n127.0.0.1 dual.test' \
+	    timeout 20 "$SOCKCAT" -v -w 1 dual.test "$port" </dev/null
+	[ -z "$output" ]
+	[ "${stderr_lines[0]}" = "sockcat: connect to dual.test (::1) port $port (tcp) failed: Connection timed out" ]
+	[ "${stderr_lines[1]}" = "sockcat: connect to dual.test (127.0.0.1) port $port (tcp) failed: Connection timed out" ]
+	[ "${stderr_lines[2]}" = "sockcat: connect to dual.test port $port (tcp) failed: Connection timed out" ]
+	[ "${#stderr_lines[@]}" -eq 3 ]
+}
+
 @test "a connection reset by the peer ends the client with status 1" {
 	port=$(free_port)
 	# Accept one client, then close with SO_LINGER 0: an RST, not a FIN.

@@ -16,18 +16,7 @@ ms() {
 	local port
 	port=$(free_port)
 	# A listener with backlog 0 and one queued client drops further SYNs.
-	start_bg python3 -c '
-import socket, sys, time
-port = int(sys.argv[1])
-ls = socket.socket()
-ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-ls.bind(("127.0.0.1", port))
-ls.listen(0)
-c = socket.create_connection(("127.0.0.1", port), timeout=5)
-print("full", flush=True)
-time.sleep(25)
-' "$port"
-	wait_line "$BG_OUT" '^full$'
+	tcp_filtered_on 127.0.0.1 "$port"
 	local t0 t1
 	t0=$(ms)
 	run -1 --separate-stderr timeout 10 "$SOCKCAT" -w 1 127.0.0.1 "$port" </dev/null

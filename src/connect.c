@@ -1,0 +1,348 @@
+/*
+ * connect.c: connect mode's socket.  Every address the name has is tried:
+ * the families take turns and a new attempt starts every 250 ms, or as
+ * soon as one fails, while the earlier ones go on (RFC 8305, Happy
+ * Eyeballs); each is bounded by -w and the first to connect wins.  With
+ * --retry, a round in which every address refused or was unreachable is
+ * run again until the time is up.  Unix-domain clients are here too.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "connect.h"
+#include "sock.h"
+#include "util.h"
+
+#define ATTEMPT_DELAY_MS	250	/* RFC 8305's Connection Attempt Delay */
+#define RETRY_PAUSE_MS		100	/* --retry: the first pause, doubled */
+#define RETRY_PAUSE_MAX_MS	1000	/* ... up to this */
+
+struct attempt {
+	struct addrinfo	*ai;
+	int		 fd;		/* -1: not started, or over */
+	int		 err;		/* why it failed; 0: it did not */
+	const char	*what;		/* the step that failed */
+	long long	 deadline;	/* -w; -1: none */
+};
+
+/* A private name for a Unix datagram client's reply socket. */
+static int
+unix_reply_path(char *path, size_t len)
+{
+	const char	*dir = getenv("TMPDIR");
+	int		 fd;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	if ((size_t)snprintf(path, len, "%s/sockcat.XXXXXX", dir) >= len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((fd = mkstemp(path)) == -1)
+		return -1;
+	/* The name is ours; bind(2) wants it free. */
+	(void)close(fd);
+	(void)unlink(path);
+	return 0;
+}
+
+/*
+ * --retry: whether to go again, after a pause that grows from 100 ms to
+ * 1 s; never past until (-1: no --retry).
+ */
+static bool
+retry_pause(long long until, long *pause)
+{
+	long long	now = now_ms();
+
+	if (until < 0 || now >= until)
+		return false;
+	sleep_ms(*pause < until - now ? *pause : (long)(until - now));
+	if ((*pause *= 2) > RETRY_PAUSE_MAX_MS)
+		*pause = RETRY_PAUSE_MAX_MS;
+	return true;
+}
+
+static long long
+retry_until(const struct options *opt)
+{
+	return opt->retry_ms > 0 ? now_ms() + opt->retry_ms : -1;
+}
+
+static int
+open_unix_client(const struct options *opt)
+{
+	char		 reply[108];
+	const char	*src = opt->source, *what;
+	long long	 until = retry_until(opt);
+	long		 pause = RETRY_PAUSE_MS;
+	int		 fd;
+
+	if (opt->socktype == SOCK_DGRAM && src == NULL) {
+		if (unix_reply_path(reply, sizeof(reply)) == -1) {
+			sc_warn("cannot make a reply socket: %s",
+			    strerror(errno));
+			return -1;
+		}
+		src = reply;
+	}
+	/* Nobody there yet: no socket file, or nobody listening on it. */
+	while ((fd = sock_unix_connect(opt, opt->path, src, &what)) == -1 &&
+	    strcmp(what, "connect") == 0 &&
+	    (errno == ENOENT || errno == ECONNREFUSED) &&
+	    retry_pause(until, &pause))
+		;
+	if (fd == -1) {
+		sc_warn("%s %s failed: %s", what,
+		    strcmp(what, "bind") == 0 ? src : opt->path,
+		    strerror(errno));
+		return -1;
+	}
+	/* Only once the bind is ours: never remove someone else's file. */
+	if (src != NULL)
+		unlink_at_exit(src);
+	sc_status("Connection to %s succeeded!", opt->path);
+	return fd;
+}
+
+static void
+say_connected(const struct options *opt, const struct addrinfo *ai)
+{
+	char	host[ADDR_HOSTLEN], port[ADDR_PORTLEN], service[64];
+
+	if (verbose == 0)
+		return;
+	addr_text(ai->ai_addr, ai->ai_addrlen, host, port);
+	addr_service(opt_proto(opt), atoi(port), service, sizeof(service));
+	if (strcmp(host, opt->host) == 0)
+		sc_status("Connection to %s %s port [%s/%s] succeeded!",
+		    host, port, opt_proto(opt), service);
+	else
+		sc_status("Connection to %s (%s) %s port [%s/%s] succeeded!",
+		    opt->host, host, port, opt_proto(opt), service);
+}
+
+/*
+ * The order to try the addresses in (RFC 8305, section 4): getaddrinfo's
+ * order within each family, the families taking turns, the first
+ * address's family first.
+ */
+static size_t
+interleave(struct addrinfo *res, struct attempt **out)
+{
+	struct attempt	*at;
+	struct addrinfo	*ai, *same = res, *other = res;
+	size_t		 n = 0, i = 0;
+
+	for (ai = res; ai != NULL; ai = ai->ai_next)
+		n++;
+	at = xreallocarray(NULL, n, sizeof(*at));
+	while (i < n) {
+		/* The next address of the first family, then of the others. */
+		while (same != NULL && same->ai_family != res->ai_family)
+			same = same->ai_next;
+		if (same != NULL) {
+			at[i++].ai = same;
+			same = same->ai_next;
+		}
+		while (other != NULL && other->ai_family == res->ai_family)
+			other = other->ai_next;
+		if (other != NULL) {
+			at[i++].ai = other;
+			other = other->ai_next;
+		}
+	}
+	*out = at;
+	return n;
+}
+
+/* Start attempt a: its socket, or a failure recorded.  1: connected. */
+static int
+attempt_start(const struct options *opt, struct attempt *a, long long now)
+{
+	struct addrinfo	*src;
+	bool		 pending;
+	int		 gai;
+
+	a->fd = -1;
+	a->err = 0;
+	a->what = "connect";
+	a->deadline = opt->wait_ms >= 0 ? now + opt->wait_ms : -1;
+	if ((gai = addr_source(opt, a->ai->ai_family, &src)) != 0) {
+		sc_warn("cannot resolve source %s port %s: %s",
+		    opt->source != NULL ? opt->source : "(any)",
+		    opt->source_port != NULL ? opt->source_port : "0",
+		    gai_strerror(gai));
+		a->err = EADDRNOTAVAIL;
+		a->what = "bind";
+		return 0;
+	}
+	a->fd = sock_connect_start(opt, a->ai, src, &a->what, &pending);
+	if (a->fd == -1)
+		a->err = errno;
+	if (src != NULL)
+		freeaddrinfo(src);
+	return a->fd != -1 && !pending;
+}
+
+static void
+attempt_fail(struct attempt *a, int err)
+{
+	(void)close(a->fd);
+	a->fd = -1;
+	a->err = err;
+}
+
+/*
+ * One round over every address.  Returns the index of the attempt that
+ * connected, or -1 when all have failed (each with its err).
+ */
+static int
+race(const struct options *opt, struct attempt *at, size_t n)
+{
+	struct timeval	tv;
+	fd_set		wfds;
+	long long	now, next_at = 0, deadline;
+	size_t		next = 0, active = 0, i;
+	int		maxfd, r;
+
+	for (;;) {
+		now = now_ms();
+		if (next < n && (active == 0 || now >= next_at)) {
+			r = attempt_start(opt, &at[next], now);
+			if (r == 1)
+				return (int)next;
+			if (at[next++].fd != -1) {
+				active++;
+				next_at = now + ATTEMPT_DELAY_MS;
+			}
+			continue;
+		}
+		if (active == 0)
+			return -1;
+		FD_ZERO(&wfds);
+		maxfd = -1;
+		deadline = next < n ? next_at : -1;
+		for (i = 0; i < next; i++) {
+			if (at[i].fd == -1)
+				continue;
+			fd_watch(at[i].fd, &wfds, &maxfd);
+			if (at[i].deadline >= 0 && (deadline < 0 ||
+			    at[i].deadline < deadline))
+				deadline = at[i].deadline;
+		}
+		if (select(maxfd + 1, NULL, &wfds, NULL,
+		    select_timeout(deadline, now, &tv)) == -1) {
+			if (errno == EINTR)
+				continue;
+			sc_fatal(EXIT_NET, "select failed: %s", strerror(errno));
+		}
+		now = now_ms();
+		for (i = 0; i < next; i++) {
+			if (at[i].fd == -1)
+				continue;
+			if (FD_ISSET(at[i].fd, &wfds)) {
+				if (sock_connect_result(at[i].fd) == 0)
+					return (int)i;
+				attempt_fail(&at[i], errno);
+			} else if (at[i].deadline >= 0 &&
+			    now >= at[i].deadline)
+				attempt_fail(&at[i], ETIMEDOUT);
+			else
+				continue;
+			active--;
+			next_at = now;		/* the next one at once */
+		}
+	}
+}
+
+/* Worth another round under --retry: nobody listens there yet. */
+static bool
+all_refused(const struct attempt *at, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (!sock_refused(at[i].err))
+			return false;
+	return true;
+}
+
+/* -v: the attempts of the last round that failed, in the order started. */
+static void
+report_failures(const struct options *opt, const struct attempt *at,
+    size_t n)
+{
+	char	host[ADDR_HOSTLEN], port[ADDR_PORTLEN];
+	size_t	i;
+
+	if (verbose == 0 || n < 2)
+		return;
+	for (i = 0; i < n; i++) {
+		if (at[i].err == 0)
+			continue;
+		addr_text(at[i].ai->ai_addr, at[i].ai->ai_addrlen, host, port);
+		sc_warn("%s to %s (%s) port %s (%s) failed: %s", at[i].what,
+		    opt->host, host, port, opt_proto(opt),
+		    strerror(at[i].err));
+	}
+}
+
+int
+connect_open(const struct options *opt)
+{
+	struct addrinfo	*res;
+	struct attempt	*at;
+	long long	 until;
+	long		 pause = RETRY_PAUSE_MS;
+	size_t		 n, i, last = 0;
+	int		 gai, won, fd;
+
+	if (opt->unixsock)
+		return open_unix_client(opt);
+	if ((gai = addr_resolve(opt, opt->host, opt->port, 0, &res)) != 0) {
+		sc_warn("cannot resolve %s port %s: %s", opt->host, opt->port,
+		    gai_strerror(gai));
+		return -1;
+	}
+	n = interleave(res, &at);
+	until = retry_until(opt);
+	do {
+		for (i = 0; i < n; i++)
+			at[i].fd = -1, at[i].err = 0;
+		won = race(opt, at, n);
+	} while (won < 0 && all_refused(at, n) && retry_pause(until, &pause));
+	report_failures(opt, at, n);
+	fd = -1;
+	if (won >= 0) {
+		/* The winner's rivals are dropped, not reported. */
+		for (i = 0; i < n; i++)
+			if ((int)i != won && at[i].fd != -1)
+				(void)close(at[i].fd);
+		fd = at[won].fd;
+		say_connected(opt, at[won].ai);
+	} else {
+		for (i = 0; i < n; i++)
+			if (at[i].err != 0)
+				last = i;	/* the last one started */
+		sc_warn("%s to %s port %s (%s) failed: %s", at[last].what,
+		    opt->host, opt->port, opt_proto(opt),
+		    strerror(at[last].err));
+	}
+	free(at);
+	freeaddrinfo(res);
+	return fd;
+}
