@@ -4,7 +4,9 @@
  * soon as one fails, while the earlier ones go on (RFC 8305, Happy
  * Eyeballs); each is bounded by -w and the first to connect wins.  With
  * --retry, a round in which every address refused or was unreachable is
- * run again until the time is up.  Unix-domain clients are here too.
+ * run again until the time is up.  With -x the addresses raced are the
+ * proxy's, and proxy.c then asks it for HOST PORT.  Unix-domain clients
+ * are here too.
  */
 #include "config.h"
 
@@ -23,6 +25,7 @@
 
 #include "addr.h"
 #include "connect.h"
+#include "proxy.h"
 #include "sock.h"
 #include "util.h"
 
@@ -118,6 +121,7 @@ open_unix_client(const struct options *opt)
 	return fd;
 }
 
+/* -v: nc.openbsd's line; through a proxy, HOST PORT as given. */
 static void
 say_connected(const struct options *opt, const struct addrinfo *ai)
 {
@@ -125,7 +129,12 @@ say_connected(const struct options *opt, const struct addrinfo *ai)
 
 	if (verbose == 0)
 		return;
-	addr_text(ai->ai_addr, ai->ai_addrlen, host, port);
+	if (ai == NULL) {
+		(void)snprintf(host, sizeof(host), "%s", opt->host);
+		(void)snprintf(port, sizeof(port), "%ld",
+		    addr_port_number(opt->port, "tcp"));
+	} else
+		addr_text(ai->ai_addr, ai->ai_addrlen, host, port);
 	addr_service(opt_proto(opt), atoi(port), service, sizeof(service));
 	if (strcmp(host, opt->host) == 0)
 		sc_status("Connection to %s %s port [%s/%s] succeeded!",
@@ -283,8 +292,8 @@ all_refused(const struct attempt *at, size_t n)
 
 /* -v: the attempts of the last round that failed, in the order started. */
 static void
-report_failures(const struct options *opt, const struct attempt *at,
-    size_t n)
+report_failures(const struct options *opt, const char *name,
+    const struct attempt *at, size_t n)
 {
 	char	host[ADDR_HOSTLEN], port[ADDR_PORTLEN];
 	size_t	i;
@@ -296,25 +305,26 @@ report_failures(const struct options *opt, const struct attempt *at,
 			continue;
 		addr_text(at[i].ai->ai_addr, at[i].ai->ai_addrlen, host, port);
 		sc_warn("%s to %s (%s) port %s (%s) failed: %s", at[i].what,
-		    opt->host, host, port, opt_proto(opt),
-		    strerror(at[i].err));
+		    name, host, port, opt_proto(opt), strerror(at[i].err));
 	}
 }
 
-int
-connect_open(const struct options *opt)
+/*
+ * Race every address of name port (the host's, or the proxy's) as --retry
+ * allows; -v says which one answered when it is the host.
+ */
+static int
+connect_name(const struct options *opt, const char *name, const char *port)
 {
 	struct addrinfo	*res;
 	struct attempt	*at;
 	long long	 until;
 	long		 pause = RETRY_PAUSE_MS;
 	size_t		 n, i, last = 0;
-	int		 gai, won, fd;
+	int		 gai, won, fd = -1;
 
-	if (opt->unixsock)
-		return open_unix_client(opt);
-	if ((gai = addr_resolve(opt, opt->host, opt->port, 0, &res)) != 0) {
-		sc_warn("cannot resolve %s port %s: %s", opt->host, opt->port,
+	if ((gai = addr_resolve(opt, name, port, 0, &res)) != 0) {
+		sc_warn("cannot resolve %s port %s: %s", name, port,
 		    gai_strerror(gai));
 		return -1;
 	}
@@ -325,24 +335,42 @@ connect_open(const struct options *opt)
 			at[i].fd = -1, at[i].err = 0;
 		won = race(opt, at, n);
 	} while (won < 0 && all_refused(at, n) && retry_pause(until, &pause));
-	report_failures(opt, at, n);
-	fd = -1;
+	report_failures(opt, name, at, n);
 	if (won >= 0) {
 		/* The winner's rivals are dropped, not reported. */
 		for (i = 0; i < n; i++)
 			if ((int)i != won && at[i].fd != -1)
 				(void)close(at[i].fd);
 		fd = at[won].fd;
-		say_connected(opt, at[won].ai);
+		if (opt->proxy_host == NULL)
+			say_connected(opt, at[won].ai);
 	} else {
 		for (i = 0; i < n; i++)
 			if (at[i].err != 0)
 				last = i;	/* the last one started */
 		sc_warn("%s to %s port %s (%s) failed: %s", at[last].what,
-		    opt->host, opt->port, opt_proto(opt),
-		    strerror(at[last].err));
+		    name, port, opt_proto(opt), strerror(at[last].err));
 	}
 	free(at);
 	freeaddrinfo(res);
+	return fd;
+}
+
+int
+connect_open(const struct options *opt)
+{
+	int	fd;
+
+	if (opt->unixsock)
+		return open_unix_client(opt);
+	if (opt->proxy_host == NULL)
+		return connect_name(opt, opt->host, opt->port);
+	if ((fd = connect_name(opt, opt->proxy_host, opt->proxy_port)) == -1)
+		return -1;
+	if (proxy_handshake(opt, fd) == -1) {
+		(void)close(fd);
+		return -1;
+	}
+	say_connected(opt, NULL);
 	return fd;
 }

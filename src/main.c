@@ -17,7 +17,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "acl.h"
 #include "connect.h"
 #include "exec.h"
 #include "hexdump.h"
@@ -95,6 +94,6 @@ main(int argc, char *argv[])
 	else
 		status = connect_run(&opt, &tap);	/* pump or program */
 	tap_close(&tap);
-	acl_free(&opt.acl);
+	opt_free(&opt);
 	return status;
 }

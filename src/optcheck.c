@@ -52,6 +52,25 @@ check_server_conflicts(const struct options *opt)
 		    opt->exec != NULL ? "-e" : "-c");
 }
 
+/* -x: a TCP client's option. */
+static void
+check_proxy(const struct options *opt)
+{
+	const char	*other;
+
+	if (opt->proxy_host == NULL) {
+		if (opt->proxy_type != PROXY_UNSET || opt->proxy_user != NULL)
+			usage_error("%s needs -x", opt->proxy_user != NULL ?
+			    "-P" : "-X");
+		return;
+	}
+	other = opt->mode == MODE_LISTEN ? "-l" : opt->mode == MODE_SCAN ?
+	    "-z" : opt->unixsock ? "-U" : opt->socktype == SOCK_DGRAM ? "-u" :
+	    opt->dccp ? "-Z" : NULL;
+	if (other != NULL)
+		usage_error("-x cannot be used with %s", other);
+}
+
 /* -F hands the socket on before any byte: nothing else may touch it. */
 static void
 check_pass_fd(const struct options *opt)
@@ -88,6 +107,7 @@ opt_check(const struct options *opt)
 		    "--max-parallel");
 	if (opt->pass_fd)
 		check_pass_fd(opt);
+	check_proxy(opt);
 	if (opt->retry_ms > 0 && opt->mode == MODE_LISTEN)
 		usage_error("--retry cannot be used with -l");
 	if (opt->mode == MODE_SCAN && (opt->unixsock ||

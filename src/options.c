@@ -173,6 +173,33 @@ check_port(const char *word, const struct options *opt, int allow_zero)
 		usage_error("port '%s' out of range 1-65535", word);
 }
 
+/* -x ADDR[:PORT]: split into proxy_host and proxy_port. */
+static void
+take_proxy(struct options *opt, const char *arg)
+{
+	char	*host, *port;
+
+	free(opt->proxy_arg);
+	opt->proxy_arg = xstrdup(arg);
+	if (parse_hostport(opt->proxy_arg, &host, &port) == -1)
+		usage_error("invalid proxy address '%s'", arg);
+	opt->proxy_host = host;
+	opt->proxy_port = port;
+}
+
+/* -X: 4, 5 or connect, as nc.openbsd spells them. */
+static int
+proxy_type(const char *s)
+{
+	if (strcmp(s, "5") == 0)
+		return PROXY_SOCKS5;
+	if (strcmp(s, "4") == 0)
+		return PROXY_SOCKS4;
+	if (strcmp(s, "connect") == 0)
+		return PROXY_CONNECT;
+	usage_error("unknown proxy type '%s' (4, 5 or connect)", s);
+}
+
 static void
 set_defaults(struct options *opt)
 {
@@ -463,9 +490,15 @@ opt_parse(struct options *opt, int argc, char *argv[])
 		case 'F':
 			opt->pass_fd = true;
 			break;
-		case 'x': case 'X': case 'P':
-			usage_error("%s is not implemented yet",
-			    spelled(c, index));
+		case 'x':
+			take_proxy(opt, optarg);
+			break;
+		case 'X':
+			opt->proxy_type = proxy_type(optarg);
+			break;
+		case 'P':
+			opt->proxy_user = optarg;
+			break;
 		case ':':
 			usage_error("option '%s' needs an argument",
 			    argv[optind - 1]);
@@ -476,6 +509,14 @@ opt_parse(struct options *opt, int argc, char *argv[])
 		}
 	}
 	opt_check(opt);
+	if (opt->proxy_host != NULL) {
+		if (opt->proxy_type == PROXY_UNSET)
+			opt->proxy_type = PROXY_SOCKS5;
+		if (opt->proxy_port == NULL)
+			opt->proxy_port = opt->proxy_type == PROXY_CONNECT ?
+			    "3128" : "1080";
+		check_port(opt->proxy_port, opt, 0);
+	}
 	if (opt->fork || opt->broker)
 		opt->keep_open = true;
 	if (opt->dccp) {
@@ -487,6 +528,14 @@ opt_parse(struct options *opt, int argc, char *argv[])
 #endif
 	}
 	take_operands(opt, argc - optind, argv + optind);
+}
+
+void
+opt_free(struct options *opt)
+{
+	acl_free(&opt->acl);
+	free(opt->proxy_arg);
+	opt->proxy_arg = NULL;
 }
 
 const char *

@@ -17,6 +17,14 @@ enum mode {
 	MODE_SCAN
 };
 
+/* -X: the proxy's protocol. */
+enum {
+	PROXY_UNSET,		/* no -X: SOCKS 5 once -x is given */
+	PROXY_SOCKS5,
+	PROXY_SOCKS4,
+	PROXY_CONNECT
+};
+
 struct options {
 	enum mode	 mode;
 	int		 family;	/* AF_UNSPEC, AF_INET, AF_INET6 */
@@ -71,10 +79,18 @@ struct options {
 	int		 min_ttl;	/* -m; -1: unset */
 	bool		 debug;		/* -D */
 	bool		 pass_fd;	/* -F */
+	char		*proxy_arg;	/* -x's copy, split in place */
+	const char	*proxy_host;	/* -x ADDR; NULL: no proxy */
+	const char	*proxy_port;	/* -x's PORT, or the type's default */
+	int		 proxy_type;	/* -X */
+	const char	*proxy_user;	/* -P USER[:PASSWORD] */
 };
 
 /* Parse argv into *opt; usage errors print one line and exit 2. */
 void	opt_parse(struct options *, int, char *[]);
+
+/* Free what opt_parse() allocated. */
+void	opt_free(struct options *);
 
 /*
  * A usage error: one line "sockcat: MESSAGE. Try 'sockcat --help'", and

@@ -109,11 +109,39 @@ parse_tos(const char *s)
 	/* Decimal, or hexadecimal after 0x: never octal (nc.openbsd). */
 	hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
 	digits = hex ? s + 2 : s;
-	for (i = 0; digits[i] != '\0' && i < 8; i++)
+	for (i = 0; i < 8 && digits[i] != '\0'; i++)
 		if (!(hex ? isxdigit : isdigit)((unsigned char)digits[i]))
 			return -1;
 	if (i == 0 || i == 8)
 		return -1;
 	v = strtol(digits, NULL, hex ? 16 : 10);
 	return v <= 255 ? (int)v : -1;
+}
+
+int
+parse_hostport(char *s, char **host, char **port)
+{
+	char	*colon, *end;
+
+	*host = s;
+	*port = NULL;
+	if (s[0] == '[') {
+		if ((end = strchr(s, ']')) == NULL || end == s + 1)
+			return -1;
+		*end = '\0';
+		*host = s + 1;
+		if (end[1] == '\0')
+			return 0;
+		if (end[1] != ':' || end[2] == '\0')
+			return -1;
+		*port = end + 2;
+		return 0;
+	}
+	if ((colon = strchr(s, ':')) != NULL && strchr(colon + 1, ':') == NULL) {
+		if (colon == s || colon[1] == '\0')
+			return -1;
+		*colon = '\0';
+		*port = colon + 1;
+	}
+	return s[0] == '\0' ? -1 : 0;
 }

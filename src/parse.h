@@ -27,4 +27,12 @@ int	parse_time_ms(const char *, int, long *);
  */
 int	parse_tos(const char *);
 
+/*
+ * ADDR[:PORT] as -x takes it: "[v6]:port", "[v6]", "host:port", "host",
+ * or a bare IPv6 address (two colons or more).  s is split in place;
+ * *host and *port point into it, *port NULL when there is none.  0, or -1
+ * when it is malformed (an empty host or port, an unclosed bracket).
+ */
+int	parse_hostport(char *, char **, char **);
+
 #endif

@@ -132,14 +132,6 @@ closed_port() {
 	usage_error -l -p 4000 4001
 }
 
-@test "not-implemented options are usage errors: status 2, one line, the --help hint" {
-	usage_error -x 127.0.0.1:1080 127.0.0.1 80
-	[[ $stderr == *"-x is not implemented yet"* ]]
-	usage_error -X 5 127.0.0.1 80
-	usage_error -P user 127.0.0.1 80
-	[[ $stderr == *"-P is not implemented yet"* ]]
-}
-
 @test "server options without -l are usage errors" {
 	usage_error -k 127.0.0.1 80
 	[[ $stderr == *"-k needs -l"* ]]

@@ -1,0 +1,409 @@
+/*
+ * proxy.c: -x.  Once connect.c has reached the proxy, ask it for the
+ * connection to HOST PORT: SOCKS 4, SOCKS 5 (RFC 1928; user and password,
+ * RFC 1929, under -P) or HTTP CONNECT (Basic authorization under -P).  It
+ * never reads past the proxy's answer: what follows is the peer's data.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "proxy.h"
+#include "util.h"
+
+#define HTTP_LINE_MAX	8192	/* longest status or header line taken */
+
+struct talk {
+	const struct options	*opt;
+	int			 fd;
+	long long		 deadline;	/* -w; -1: none */
+	char			 host[NI_MAXHOST];	/* HOST, no brackets */
+	long			 port;		/* PORT as a number */
+	char			 pass[256];	/* -P's password, once known */
+};
+
+/* Wait until fd can be read (or written); -1 with ETIMEDOUT past -w. */
+static int
+await(struct talk *t, bool writing)
+{
+	struct timeval	tv;
+	fd_set		set;
+	int		n;
+
+	for (;;) {
+		FD_ZERO(&set);
+		FD_SET(t->fd, &set);
+		n = select(t->fd + 1, writing ? NULL : &set,
+		    writing ? &set : NULL, NULL,
+		    select_timeout(t->deadline, now_ms(), &tv));
+		if (n > 0)
+			return 0;
+		if (n == 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		if (errno != EINTR)
+			return -1;
+	}
+}
+
+static int
+send_all(struct talk *t, const void *buf, size_t len)
+{
+	const char	*p = buf;
+	ssize_t		 n;
+
+	while (len > 0) {
+		if ((n = send(t->fd, p, len, 0)) > 0) {
+			p += n;
+			len -= (size_t)n;
+		} else if (n == -1 && !io_again(errno))
+			return -1;
+		else if (n == -1 && errno != EINTR && await(t, true) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Exactly len bytes; the proxy closing first is an error (ECONNRESET). */
+static int
+recv_exact(struct talk *t, void *buf, size_t len)
+{
+	char	*p = buf;
+	ssize_t	 n;
+
+	while (len > 0) {
+		if ((n = recv(t->fd, p, len, 0)) > 0) {
+			p += n;
+			len -= (size_t)n;
+		} else if (n == 0) {
+			errno = ECONNRESET;
+			return -1;
+		} else if (!io_again(errno))
+			return -1;
+		else if (errno != EINTR && await(t, false) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* A failure of the exchange with the proxy: one line, and -1. */
+static int
+fail(struct talk *t, const char *why)
+{
+	sc_warn("proxy %s: connect to %s port %s (tcp) failed: %s",
+	    t->opt->proxy_host, t->opt->host, t->opt->port, why);
+	return -1;
+}
+
+static int
+fail_errno(struct talk *t)
+{
+	return fail(t, errno == ECONNRESET ?
+	    "the proxy closed the connection" : strerror(errno));
+}
+
+/* -P USER:PASSWORD, or the password asked for on the terminal. */
+static int
+password(struct talk *t, char *user, size_t len)
+{
+	const char	*colon = strchr(t->opt->proxy_user, ':');
+	struct termios	 saved, quiet;
+	bool		 hushed = false;
+	size_t		 n;
+	int		 tty;
+	FILE		*in;
+
+	if (colon != NULL) {
+		n = (size_t)(colon - t->opt->proxy_user);
+		if (n >= len || strlen(colon + 1) >= sizeof(t->pass))
+			return fail(t, "the -P user or password is too long");
+		memcpy(user, t->opt->proxy_user, n);
+		user[n] = '\0';
+		(void)strcpy(t->pass, colon + 1);
+		return 0;
+	}
+	if (strlen(t->opt->proxy_user) >= len)
+		return fail(t, "the -P user is too long");
+	(void)strcpy(user, t->opt->proxy_user);
+	if ((tty = open("/dev/tty", O_RDWR | O_CLOEXEC)) == -1 ||
+	    (in = fdopen(tty, "r")) == NULL) {
+		if (tty != -1)
+			(void)close(tty);
+		return fail(t, "no terminal to ask the password on "
+		    "(give -P USER:PASSWORD)");
+	}
+	(void)dprintf(tty, "Proxy password for %s@%s: ", user,
+	    t->opt->proxy_host);
+	if (tcgetattr(tty, &saved) == 0) {
+		quiet = saved;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		hushed = tcsetattr(tty, TCSAFLUSH, &quiet) == 0;
+	}
+	if (fgets(t->pass, sizeof(t->pass), in) == NULL)
+		t->pass[0] = '\0';
+	t->pass[strcspn(t->pass, "\r\n")] = '\0';
+	if (hushed)
+		(void)tcsetattr(tty, TCSAFLUSH, &saved);
+	(void)writeall(tty, "\n", 1);	/* the Enter that was not echoed */
+	(void)fclose(in);
+	return 0;
+}
+
+static void
+base64(const unsigned char *in, size_t len, char *out)
+{
+	static const char	digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned long		v;
+	size_t			i;
+
+	for (i = 0; i < len; i += 3) {
+		v = (unsigned long)in[i] << 16;
+		if (i + 1 < len)
+			v |= (unsigned long)in[i + 1] << 8;
+		if (i + 2 < len)
+			v |= in[i + 2];
+		*out++ = digits[v >> 18 & 63];
+		*out++ = digits[v >> 12 & 63];
+		*out++ = i + 1 < len ? digits[v >> 6 & 63] : '=';
+		*out++ = i + 2 < len ? digits[v & 63] : '=';
+	}
+	*out = '\0';
+}
+
+/* HTTP CONNECT: 2xx opens the tunnel; anything else is named. */
+static int
+http_connect(struct talk *t)
+{
+	char	req[1024], user[256], cred[600], auth[820], line[HTTP_LINE_MAX];
+	bool	v6 = strchr(t->host, ':') != NULL;
+	size_t	len = 0;
+	int	n, status = 0, first = 1;
+
+	auth[0] = '\0';
+	if (t->opt->proxy_user != NULL) {
+		if (password(t, user, sizeof(user)) == -1)
+			return -1;
+		n = snprintf(cred, sizeof(cred), "%s:%s", user, t->pass);
+		base64((const unsigned char *)cred, (size_t)n, auth);
+	}
+	n = snprintf(req, sizeof(req), "CONNECT %s%s%s:%ld HTTP/1.0\r\n"
+	    "Host: %s%s%s:%ld\r\n%s%s%s\r\n",
+	    v6 ? "[" : "", t->host, v6 ? "]" : "", t->port,
+	    v6 ? "[" : "", t->host, v6 ? "]" : "", t->port,
+	    auth[0] != '\0' ? "Proxy-Authorization: Basic " : "", auth,
+	    auth[0] != '\0' ? "\r\n" : "");
+	if (n < 0 || (size_t)n >= sizeof(req))
+		return fail(t, "the host name is too long");
+	if (send_all(t, req, (size_t)n) == -1)
+		return fail_errno(t);
+	/* One byte at a time: the tunnel's data may follow the headers. */
+	for (;;) {
+		if (recv_exact(t, &line[len], 1) == -1)
+			return fail_errno(t);
+		if (line[len] != '\n') {
+			if (++len == sizeof(line))
+				return fail(t, "the proxy's answer is too long");
+			continue;
+		}
+		line[len] = '\0';
+		if (len > 0 && line[len - 1] == '\r')
+			line[--len] = '\0';
+		if (first) {
+			if (sscanf(line, "HTTP/%*d.%*d %3d", &status) != 1)
+				status = 0;
+			if (status < 200 || status > 299) {
+				char	why[HTTP_LINE_MAX + 16];
+
+				(void)snprintf(why, sizeof(why), "proxy error "
+				    "\"%.200s\"", line);
+				return fail(t, why);
+			}
+			first = 0;
+		} else if (len == 0)
+			return 0;		/* the empty line: tunnel open */
+		len = 0;
+	}
+}
+
+static const char *
+socks5_reason(int code)
+{
+	static const char	*why[] = { "succeeded",
+		"general SOCKS server failure",
+		"connection not allowed by ruleset", "network unreachable",
+		"host unreachable", "connection refused", "TTL expired",
+		"command not supported", "address type not supported" };
+
+	return code > 0 && code < (int)(sizeof(why) / sizeof(why[0])) ?
+	    why[code] : "unknown SOCKS 5 error";
+}
+
+/* RFC 1928, with RFC 1929 when -P is given and the proxy asks for it. */
+static int
+socks5(struct talk *t)
+{
+	unsigned char	 buf[520], ans[4];
+	char		 user[256];
+	struct in6_addr	 a6;
+	struct in_addr	 a4;
+	size_t		 n = 0, ulen, plen, skip;
+
+	buf[n++] = 5;
+	buf[n++] = t->opt->proxy_user != NULL ? 2 : 1;
+	buf[n++] = 0;			/* no authentication */
+	if (t->opt->proxy_user != NULL)
+		buf[n++] = 2;		/* user and password */
+	if (send_all(t, buf, n) == -1 || recv_exact(t, ans, 2) == -1)
+		return fail_errno(t);
+	if (ans[0] != 5 || (ans[1] != 0 &&
+	    (ans[1] != 2 || t->opt->proxy_user == NULL)))
+		return fail(t, "no authentication method the proxy accepts");
+	if (ans[1] == 2) {
+		if (password(t, user, sizeof(user)) == -1)
+			return -1;
+		if ((ulen = strlen(user)) > 255 ||
+		    (plen = strlen(t->pass)) > 255)
+			return fail(t, "the -P user or password is too long");
+		n = 0;
+		buf[n++] = 1;
+		buf[n++] = (unsigned char)ulen;
+		memcpy(&buf[n], user, ulen);
+		n += ulen;
+		buf[n++] = (unsigned char)plen;
+		memcpy(&buf[n], t->pass, plen);
+		n += plen;
+		if (send_all(t, buf, n) == -1 || recv_exact(t, ans, 2) == -1)
+			return fail_errno(t);
+		if (ans[1] != 0)
+			return fail(t, "the proxy refused the user and "
+			    "password");
+	}
+	n = 0;
+	buf[n++] = 5;
+	buf[n++] = 1;			/* CONNECT */
+	buf[n++] = 0;
+	if (inet_pton(AF_INET, t->host, &a4) == 1) {
+		buf[n++] = 1;
+		memcpy(&buf[n], &a4, 4);
+		n += 4;
+	} else if (inet_pton(AF_INET6, t->host, &a6) == 1) {
+		buf[n++] = 4;
+		memcpy(&buf[n], &a6, 16);
+		n += 16;
+	} else {
+		/* A name: the proxy resolves it. */
+		if ((ulen = strlen(t->host)) > 255)
+			return fail(t, "the host name is too long for SOCKS 5");
+		buf[n++] = 3;
+		buf[n++] = (unsigned char)ulen;
+		memcpy(&buf[n], t->host, ulen);
+		n += ulen;
+	}
+	buf[n++] = (unsigned char)(t->port >> 8);
+	buf[n++] = (unsigned char)(t->port & 0xff);
+	if (send_all(t, buf, n) == -1 || recv_exact(t, ans, 4) == -1)
+		return fail_errno(t);
+	if (ans[0] != 5)
+		return fail(t, "the proxy does not speak SOCKS 5");
+	if (ans[1] != 0)
+		return fail(t, socks5_reason(ans[1]));
+	/* The bound address and port, read and dropped. */
+	if (ans[3] == 1)
+		skip = 4 + 2;
+	else if (ans[3] == 4)
+		skip = 16 + 2;
+	else if (ans[3] == 3) {
+		if (recv_exact(t, buf, 1) == -1)
+			return fail_errno(t);
+		skip = (size_t)buf[0] + 2;
+	} else
+		return fail(t, "the proxy's answer has an unknown address type");
+	if (recv_exact(t, buf, skip) == -1)
+		return fail_errno(t);
+	return 0;
+}
+
+/* SOCKS 4 knows IPv4 only: HOST is resolved here, as nc.openbsd does. */
+static int
+socks4(struct talk *t)
+{
+	struct options	 o4 = *t->opt;
+	struct addrinfo	*res;
+	unsigned char	 buf[8 + 256], ans[8];
+	size_t		 n = 0, ulen = 0;
+	int		 gai;
+
+	o4.family = AF_INET;
+	if ((gai = addr_resolve(&o4, t->host, NULL, 0, &res)) != 0)
+		return fail(t, gai_strerror(gai));
+	buf[n++] = 4;
+	buf[n++] = 1;			/* CONNECT */
+	buf[n++] = (unsigned char)(t->port >> 8);
+	buf[n++] = (unsigned char)(t->port & 0xff);
+	memcpy(&buf[n], &((struct sockaddr_in *)(void *)res->ai_addr)->sin_addr,
+	    4);
+	n += 4;
+	freeaddrinfo(res);
+	if (t->opt->proxy_user != NULL &&
+	    (ulen = strcspn(t->opt->proxy_user, ":")) > 255)
+		return fail(t, "the -P user is too long");
+	memcpy(&buf[n], t->opt->proxy_user != NULL ? t->opt->proxy_user : "",
+	    ulen);
+	n += ulen;
+	buf[n++] = 0;
+	if (send_all(t, buf, n) == -1 || recv_exact(t, ans, 8) == -1)
+		return fail_errno(t);
+	if (ans[1] != 90) {
+		char	why[64];
+
+		(void)snprintf(why, sizeof(why), "%s (SOCKS 4 code %d)",
+		    ans[1] == 91 ? "rejected or failed" :
+		    "the proxy could not check the user", ans[1]);
+		return fail(t, why);
+	}
+	return 0;
+}
+
+int
+proxy_handshake(const struct options *opt, int fd)
+{
+	struct talk	t;
+	size_t		len = strlen(opt->host);
+	int		r;
+
+	memset(&t, 0, sizeof(t));
+	t.opt = opt;
+	t.fd = fd;
+	t.deadline = opt->wait_ms >= 0 ? now_ms() + opt->wait_ms : -1;
+	t.port = addr_port_number(opt->port, "tcp");
+	if (opt->host[0] == '[' && len > 2 && opt->host[len - 1] == ']')
+		(void)snprintf(t.host, sizeof(t.host), "%.*s", (int)(len - 2),
+		    opt->host + 1);
+	else
+		(void)snprintf(t.host, sizeof(t.host), "%s", opt->host);
+	if (opt->proxy_type == PROXY_CONNECT)
+		r = http_connect(&t);
+	else if (opt->proxy_type == PROXY_SOCKS4)
+		r = socks4(&t);
+	else
+		r = socks5(&t);
+	memset(t.pass, 0, sizeof(t.pass));
+	return r;
+}
