@@ -237,7 +237,8 @@ race(const struct options *opt, struct attempt *at, size_t n)
 			if (at[next++].fd != -1) {
 				active++;
 				next_at = now + ATTEMPT_DELAY_MS;
-			}
+			} else
+				next_at = now;	/* failed at once: the next now */
 			continue;
 		}
 		if (active == 0)
