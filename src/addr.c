@@ -192,6 +192,19 @@ addr_source(const struct options *opt, int family, struct addrinfo **src)
 	if (opt->source == NULL && opt->source_port == NULL)
 		return 0;
 	o.family = family;
-	return addr_resolve(&o, opt->source, opt->source_port != NULL ?
-	    opt->source_port : "0", 1, src);
+	/* A -p range: sock.c picks the port when it binds. */
+	return addr_resolve(&o, opt->source, opt->source_port != NULL &&
+	    opt->source_port_lo == opt->source_port_hi ? opt->source_port :
+	    "0", 1, src);
+}
+
+void
+addr_set_port(struct sockaddr *sa, long port)
+{
+	if (sa->sa_family == AF_INET6)
+		((struct sockaddr_in6 *)(void *)sa)->sin6_port =
+		    htons((unsigned short)port);
+	else if (sa->sa_family == AF_INET)
+		((struct sockaddr_in *)(void *)sa)->sin_port =
+		    htons((unsigned short)port);
 }

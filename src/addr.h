@@ -68,6 +68,9 @@ enum {
 /* A scan's port word: a port, a service for proto, or LO-HI of those. */
 int	addr_port_range(const char *, const char *, long *, long *);
 
+/* Set the port of an IPv4 or IPv6 address. */
+void	addr_set_port(struct sockaddr *, long);
+
 /*
  * The -s/-p address to bind for one family, resolved into *src (NULL
  * when neither was given).  Returns 0 or a getaddrinfo(3) error code.

@@ -34,6 +34,8 @@ proc_init(const struct options *opt, struct tap *tap)
 	const char	*bad = NULL;
 
 	(void)signal(SIGPIPE, SIG_IGN);
+	if (opt->randomize)	/* -r: ports scanned, or the -p range */
+		srandom((unsigned int)(now_ms() ^ (long long)getpid() << 16));
 	if (tap_open(tap, opt->hex_dump, opt->output, &bad) == -1)
 		sc_fatal(EXIT_NET, "cannot open %s: %s", bad, strerror(errno));
 	if (opt->dccp) {

@@ -215,6 +215,27 @@ set_defaults(struct options *opt)
 	opt->min_ttl = -1;
 }
 
+/* A client's -p: a port, or a range LO-HI to bind the first free one of. */
+static void
+take_source_ports(struct options *opt)
+{
+	const char	*proto = opt->socktype == SOCK_DGRAM ? "udp" : "tcp";
+
+	if (opt->source_port == NULL)
+		return;
+	switch (addr_port_range(opt->source_port, proto, &opt->source_port_lo,
+	    &opt->source_port_hi)) {
+	case ADDR_RANGE_OK:
+		return;
+	case ADDR_RANGE_OUT:
+		usage_error("source port range '%s' out of 1-65535 or "
+		    "reversed", opt->source_port);
+	default:
+		usage_error("unknown port, service or range '%s' for -p",
+		    opt->source_port);
+	}
+}
+
 /* -z HOST PORT...: every word a port, a service or LO-HI. */
 static void
 take_scan_operands(struct options *opt, int argc, char *argv[])
@@ -243,8 +264,7 @@ take_scan_operands(struct options *opt, int argc, char *argv[])
 	}
 	opt->port_words = argv + 1;
 	opt->nport_words = argc - 1;
-	if (opt->source_port != NULL)
-		check_port(opt->source_port, opt, 0);
+	take_source_ports(opt);
 }
 
 /* Take the positional words for the chosen mode. */
@@ -306,8 +326,7 @@ take_operands(struct options *opt, int argc, char *argv[])
 	if (opt->host[0] == '\0')
 		usage_error("empty host name");
 	check_port(opt->port, opt, 0);
-	if (opt->source_port != NULL)
-		check_port(opt->source_port, opt, 0);
+	take_source_ports(opt);
 }
 
 void

@@ -38,6 +38,8 @@ struct options {
 	const char	*path;		/* -U PATH */
 	const char	*source;	/* -s ADDR (or PATH with -U -u) */
 	const char	*source_port;	/* -p PORT in connect mode */
+	long		 source_port_lo; /* -p as numbers: LO-HI, or PORT */
+	long		 source_port_hi;	/* twice */
 
 	bool		 keep_open;	/* -k, or implied by --fork/--broker */
 	bool		 fork;		/* --fork */

@@ -95,7 +95,6 @@ expand_ports(struct scan *sc)
 	}
 	if (!opt->randomize)
 		return;
-	srandom((unsigned int)(now_ms() ^ (long long)getpid() << 16));
 	for (i = n; i > 1; i--) {
 		struct probe	tmp;
 
@@ -209,19 +208,12 @@ start(struct scan *sc, struct probe *pr, long long now)
 	const struct options	*opt = sc->opt;
 	struct addrinfo		*src;
 	const char		*what;
-	char			 port[8];
 	bool			 pending;
 	int			 fd, v6;
 
 	if (pr->ai == NULL)
 		pr->ai = sc->res;
-	(void)snprintf(port, sizeof(port), "%d", pr->port);
-	if (pr->ai->ai_family == AF_INET6)
-		((struct sockaddr_in6 *)(void *)pr->ai->ai_addr)->sin6_port =
-		    htons((unsigned short)pr->port);
-	else
-		((struct sockaddr_in *)(void *)pr->ai->ai_addr)->sin_port =
-		    htons((unsigned short)pr->port);
+	addr_set_port(pr->ai->ai_addr, pr->port);
 	v6 = pr->ai->ai_family == AF_INET6;
 	src = sc->src[v6];
 	if ((fd = spare(sc, v6)) != -1 &&

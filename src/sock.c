@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -145,6 +146,34 @@ connect_wait(int fd, long timeout_ms)
 	}
 }
 
+/*
+ * Bind a client to src, on a port of -p's range when it is one: the first
+ * free one from LO up, or with -r from a random one on, wrapping round.
+ */
+static int
+bind_source(const struct options *opt, int fd, const struct addrinfo *src)
+{
+	struct sockaddr_storage	ss;
+	long			span, start = 0, i;
+
+	span = opt->source_port_hi - opt->source_port_lo + 1;
+	if (opt->source_port == NULL || span <= 1 ||
+	    src->ai_addrlen > sizeof(ss))
+		return bind(fd, src->ai_addr, src->ai_addrlen);
+	if (opt->randomize)
+		start = random() % span;
+	memcpy(&ss, src->ai_addr, src->ai_addrlen);
+	for (i = 0; i < span; i++) {
+		addr_set_port((struct sockaddr *)&ss,
+		    opt->source_port_lo + (start + i) % span);
+		if (bind(fd, (struct sockaddr *)&ss, src->ai_addrlen) == 0)
+			return 0;
+		if (errno != EADDRINUSE)
+			return -1;
+	}
+	return -1;
+}
+
 int
 sock_connect_start(const struct options *opt, const struct addrinfo *ai,
     const struct addrinfo *src, const char **what, bool *pending)
@@ -160,7 +189,7 @@ sock_connect_start(const struct options *opt, const struct addrinfo *ai,
 		if (setint(fd, SOL_SOCKET, SO_REUSEADDR, 1) == -1)
 			goto fail;
 		*what = "bind";
-		if (bind(fd, src->ai_addr, src->ai_addrlen) == -1)
+		if (bind_source(opt, fd, src) == -1)
 			goto fail;
 	}
 	*what = "connect";

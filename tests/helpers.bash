@@ -29,6 +29,34 @@ while True:
 PY
 }
 
+# free_ports N: print P such that P .. P+N-1 are all free (TCP and UDP,
+# 127.0.0.1 and ::1).
+free_ports() {
+	python3 - "$1" <<'PY'
+import socket, sys
+n = int(sys.argv[1])
+def free(port):
+    for fam, host in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
+        for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+            s = socket.socket(fam, kind)
+            try:
+                s.bind((host, port))
+            except OSError:
+                return False
+            finally:
+                s.close()
+    return True
+while True:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    base = s.getsockname()[1]
+    s.close()
+    if base + n - 1 <= 65535 and all(free(base + i) for i in range(n)):
+        print(base)
+        break
+PY
+}
+
 # start_bg CMD...: run CMD in the background under `timeout 30`, with
 # stdout and stderr in $BATS_TEST_TMPDIR/bg.N.{out,err}; BG_OUT and BG_ERR
 # name the files of the latest one.  Its stdin is the file named by

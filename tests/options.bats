@@ -49,6 +49,14 @@ closed_port() {
 	[[ $stderr == *abc* ]]
 }
 
+@test "a bad -p range is a usage error, and a listener takes no range" {
+	usage_error -p 5-1 127.0.0.1 80
+	[[ $stderr == *"'5-1'"* ]]
+	usage_error -p 1-70000 127.0.0.1 80
+	usage_error -p x-9 127.0.0.1 80
+	usage_error -l -p 4000-4001
+}
+
 @test "a destination port above 65535 is a usage error" {
 	usage_error 127.0.0.1 70000
 }

@@ -9,33 +9,6 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
-# free_ports3: print P such that P, P+1 and P+2 are free (TCP and UDP,
-# 127.0.0.1 and ::1).
-free_ports3() {
-	python3 - <<'PY'
-import socket
-def free(port):
-    for fam, host in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
-        for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
-            s = socket.socket(fam, kind)
-            try:
-                s.bind((host, port))
-            except OSError:
-                return False
-            finally:
-                s.close()
-    return True
-while True:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    base = s.getsockname()[1]
-    s.close()
-    if base + 2 <= 65535 and all(free(base + i) for i in range(3)):
-        print(base)
-        break
-PY
-}
-
 # quiet_range N: print LO such that LO..LO+N-1 lies just below the
 # kernel's ephemeral range, where free_port never looks: a wide scan there
 # cannot take the client slot of another test's one-shot listener.  Fails
@@ -184,7 +157,7 @@ usage_error() {
 
 @test "a range LO-HI scans every port in it, in ascending order" {
 	local p
-	p=$(free_ports3)
+	p=$(free_ports 3)
 	tcp_listen 127.0.0.1 $((p + 1))
 	scan -v 127.0.0.1 "$p-$((p + 2))"
 	[ "$status" -eq 0 ]
@@ -221,7 +194,7 @@ time.sleep(30)
 	wait_until 10 grep -q '^ready$' "$BG_OUT" ||
 	    skip "port 8080 is busy"
 	local p q
-	p=$(free_ports3)
+	p=$(free_ports 3)
 	q=$(free_port)
 	tcp_listen 127.0.0.1 "$((p + 2))"
 	scan -v 127.0.0.1 "$q" http-alt "$p-$((p + 2))"
@@ -285,7 +258,7 @@ time.sleep(30)
 
 @test "--max-parallel 1 prints exactly what the default parallel scan prints" {
 	local f o c p
-	f=$(free_port) o=$(free_port) c=$(free_port) p=$(free_ports3)
+	f=$(free_port) o=$(free_port) c=$(free_port) p=$(free_ports 3)
 	tcp_filtered "$f"
 	tcp_listen 127.0.0.1 "$o" $((p + 1))
 	local ports=("$f" "$c" "$p-$((p + 2))" "$o")
@@ -448,7 +421,7 @@ straced_scan() {
 
 @test "with -p, a kept socket that reaches its own port is reported closed" {
 	local p
-	p=$(free_ports3)
+	p=$(free_ports 3)
 	scan --scan-format=csv --max-parallel 1 -p $((p + 1)) 127.0.0.1 \
 	    "$p-$((p + 2))"
 	[ "$status" -eq 1 ]
@@ -478,7 +451,7 @@ straced_scan() {
 
 @test "-r scans and reports every port exactly once" {
 	local p o
-	p=$(free_ports3) o=$(free_port)
+	p=$(free_ports 3) o=$(free_port)
 	tcp_listen 127.0.0.1 "$o" $((p + 1))
 	scan -r -v --scan-format=csv 127.0.0.1 "$o" "$p-$((p + 2))"
 	[ "$status" -eq 0 ]
@@ -593,7 +566,7 @@ print(s.getsockname() == s.getpeername())
 
 @test "-u with a range reports each UDP port in order, in CSV too" {
 	local p
-	p=$(free_ports3)
+	p=$(free_ports 3)
 	udp_listen 127.0.0.1 $((p + 1))
 	scan -u -v --scan-format=csv -w 1 127.0.0.1 "$p-$((p + 2))"
 	[ "$status" -eq 0 ]

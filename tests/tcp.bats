@@ -98,6 +98,54 @@ send_to_listener() {
 	[ "$(cat "$BG_OUT")" = bound ]
 }
 
+# received_port ERRFILE: the client port a -v listener reported.
+received_port() {
+	sed -n 's/^Connection received on 127\.0\.0\.1 \([0-9]*\)$/\1/p' "$1"
+}
+
+@test "-p LO-HI binds the first free port of the range, from LO up" {
+	local lo sport
+	port=$(free_port)
+	lo=$(free_ports 3)
+	# LO and LO+1 are taken by listeners: the client gets LO+2.
+	tcp_listen 127.0.0.1 "$lo" $((lo + 1))
+	start_bg "$SOCKCAT" -v -l 127.0.0.1 "$port"
+	wait_listen "$port"
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N -p "$lo-$((lo + 2))" \
+	    127.0.0.1 "$port" <<<"ranged"
+	wait_exit "$BG_PID" 10
+	[ "$WAIT_STATUS" -eq 0 ]
+	[ "$(received_port "$BG_ERR")" = $((lo + 2)) ]
+	[ "$(cat "$BG_OUT")" = ranged ]
+}
+
+@test "-p LO-HI with every port taken fails with bind's reason, status 1" {
+	local lo
+	port=$(free_port)
+	lo=$(free_ports 2)
+	tcp_listen 127.0.0.1 "$lo" $((lo + 1))
+	run -1 --separate-stderr timeout 10 "$SOCKCAT" -p "$lo-$((lo + 1))" \
+	    127.0.0.1 "$port" </dev/null
+	[ "$stderr" = "sockcat: bind to 127.0.0.1 port $port (tcp) failed: Address already in use" ]
+}
+
+@test "-r -p LO-HI picks the source port at random within the range" {
+	local lo i seen=()
+	lo=$(free_ports 200)
+	for i in 1 2 3 4 5 6; do
+		port=$(free_port)
+		start_bg "$SOCKCAT" -v -l 127.0.0.1 "$port"
+		wait_listen "$port"
+		run -0 --separate-stderr timeout 10 "$SOCKCAT" -N -r \
+		    -p "$lo-$((lo + 199))" 127.0.0.1 "$port" </dev/null
+		wait_exit "$BG_PID" 10
+		seen+=("$(received_port "$BG_ERR")")
+		[ "${seen[-1]}" -ge "$lo" ] && [ "${seen[-1]}" -le $((lo + 199)) ]
+	done
+	# Six draws from 200 all equal: odds of 1 in 200^5.
+	[ "$(printf '%s\n' "${seen[@]}" | sort -u | wc -l)" -gt 1 ]
+}
+
 @test "a listener on port 0 prints the real port with -v and a client can use it" {
 	start_bg "$SOCKCAT" -l 127.0.0.1 0 -v
 	wait_line "$BG_ERR" '^Listening on 127\.0\.0\.1 [0-9]+$'
