@@ -148,18 +148,23 @@ password(struct talk *t, char *user, size_t len)
 		return fail(t, "no terminal to ask the password on "
 		    "(give -P USER:PASSWORD)");
 	}
-	(void)dprintf(tty, "Proxy password for %s@%s: ", user,
-	    t->opt->proxy_host);
+	/*
+	 * Echo goes off before the prompt appears: TCSAFLUSH drops what was
+	 * typed ahead, never the answer to the prompt.  Turning echo back on
+	 * drops nothing.
+	 */
 	if (tcgetattr(tty, &saved) == 0) {
 		quiet = saved;
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
 		hushed = tcsetattr(tty, TCSAFLUSH, &quiet) == 0;
 	}
+	(void)dprintf(tty, "Proxy password for %s@%s: ", user,
+	    t->opt->proxy_host);
 	if (fgets(t->pass, sizeof(t->pass), in) == NULL)
 		t->pass[0] = '\0';
 	t->pass[strcspn(t->pass, "\r\n")] = '\0';
 	if (hushed)
-		(void)tcsetattr(tty, TCSAFLUSH, &saved);
+		(void)tcsetattr(tty, TCSADRAIN, &saved);
 	(void)writeall(tty, "\n", 1);	/* the Enter that was not echoed */
 	(void)fclose(in);
 	return 0;
