@@ -30,8 +30,6 @@
 #include "util.h"
 
 #define ATTEMPT_DELAY_MS	250	/* RFC 8305's Connection Attempt Delay */
-#define RETRY_PAUSE_MS		100	/* --retry: the first pause, doubled */
-#define RETRY_PAUSE_MAX_MS	1000	/* ... up to this */
 
 struct attempt {
 	struct addrinfo	*ai;
@@ -63,8 +61,8 @@ unix_reply_path(char *path, size_t len)
 }
 
 /*
- * --retry: whether to go again, after a pause that grows from 100 ms to
- * 1 s; never past until (-1: no --retry).
+ * --retry: whether to go again, after the next of sock_retry_pause()'s
+ * pauses; never past until (-1: no --retry).
  */
 static bool
 retry_pause(long long until, long *pause)
@@ -73,16 +71,9 @@ retry_pause(long long until, long *pause)
 
 	if (until < 0 || now >= until)
 		return false;
+	*pause = sock_retry_pause(*pause);
 	sleep_ms(*pause < until - now ? *pause : (long)(until - now));
-	if ((*pause *= 2) > RETRY_PAUSE_MAX_MS)
-		*pause = RETRY_PAUSE_MAX_MS;
 	return true;
-}
-
-static long long
-retry_until(const struct options *opt)
-{
-	return opt->retry_ms > 0 ? now_ms() + opt->retry_ms : -1;
 }
 
 static int
@@ -90,8 +81,8 @@ open_unix_client(const struct options *opt)
 {
 	char		 reply[108];
 	const char	*src = opt->source, *what;
-	long long	 until = retry_until(opt);
-	long		 pause = RETRY_PAUSE_MS;
+	long long	 until = sock_retry_until(opt);
+	long		 pause = 0;
 	int		 fd;
 
 	if (opt->socktype == SOCK_DGRAM && src == NULL) {
@@ -320,7 +311,7 @@ connect_name(const struct options *opt, const char *name, const char *port)
 	struct addrinfo	*res;
 	struct attempt	*at;
 	long long	 until;
-	long		 pause = RETRY_PAUSE_MS;
+	long		 pause = 0;
 	size_t		 n, i, last = 0;
 	int		 gai, won, fd = -1;
 
@@ -330,7 +321,7 @@ connect_name(const struct options *opt, const char *name, const char *port)
 		return -1;
 	}
 	n = interleave(res, &at);
-	until = retry_until(opt);
+	until = sock_retry_until(opt);
 	do {
 		for (i = 0; i < n; i++)
 			at[i].fd = -1, at[i].err = 0;

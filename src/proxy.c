@@ -7,7 +7,6 @@
 #include "config.h"
 
 #include <sys/types.h>
-#include <sys/select.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -37,31 +36,6 @@ struct talk {
 	char			 pass[256];	/* -P's password, once known */
 };
 
-/* Wait until fd can be read (or written); -1 with ETIMEDOUT past -w. */
-static int
-await(struct talk *t, bool writing)
-{
-	struct timeval	tv;
-	fd_set		set;
-	int		n;
-
-	for (;;) {
-		FD_ZERO(&set);
-		FD_SET(t->fd, &set);
-		n = select(t->fd + 1, writing ? NULL : &set,
-		    writing ? &set : NULL, NULL,
-		    select_timeout(t->deadline, now_ms(), &tv));
-		if (n > 0)
-			return 0;
-		if (n == 0) {
-			errno = ETIMEDOUT;
-			return -1;
-		}
-		if (errno != EINTR)
-			return -1;
-	}
-}
-
 static int
 send_all(struct talk *t, const void *buf, size_t len)
 {
@@ -74,7 +48,7 @@ send_all(struct talk *t, const void *buf, size_t len)
 			len -= (size_t)n;
 		} else if (n == -1 && !io_again(errno))
 			return -1;
-		else if (n == -1 && errno != EINTR && await(t, true) == -1)
+		else if (n == -1 && errno != EINTR && fd_wait(t->fd, true, t->deadline) == -1)
 			return -1;
 	}
 	return 0;
@@ -96,7 +70,7 @@ recv_exact(struct talk *t, void *buf, size_t len)
 			return -1;
 		} else if (!io_again(errno))
 			return -1;
-		else if (errno != EINTR && await(t, false) == -1)
+		else if (errno != EINTR && fd_wait(t->fd, false, t->deadline) == -1)
 			return -1;
 	}
 	return 0;
@@ -396,7 +370,7 @@ proxy_handshake(const struct options *opt, int fd)
 	memset(&t, 0, sizeof(t));
 	t.opt = opt;
 	t.fd = fd;
-	t.deadline = opt->wait_ms >= 0 ? now_ms() + opt->wait_ms : -1;
+	t.deadline = deadline_after(opt->wait_ms);
 	t.port = addr_port_number(opt->port, "tcp");
 	if (opt->host[0] == '[' && len > 2 && opt->host[len - 1] == ']')
 		(void)snprintf(t.host, sizeof(t.host), "%.*s", (int)(len - 2),

@@ -32,8 +32,6 @@
 #define SCAN_WAIT_MS		3000	/* -w's default per port */
 #define SCAN_PARALLEL		256	/* --max-parallel's default */
 #define UDP_WAIT_MAX_MS		1000	/* an ICMP answer comes at once */
-#define RETRY_PAUSE_MS		100	/* --retry: the first pause, doubled */
-#define RETRY_PAUSE_MAX_MS	1000	/* ... up to this */
 
 enum state {
 	WAITING,		/* not started */
@@ -187,9 +185,7 @@ finish(struct scan *sc, struct probe *pr, int err)
 	/* --retry: a port nobody listens on yet gets another go. */
 	if (err != 0 && sock_refused(err) && sc->retry_until >= 0 &&
 	    (now = now_ms()) < sc->retry_until) {
-		pr->pause = pr->pause == 0 ? RETRY_PAUSE_MS :
-		    pr->pause * 2 > RETRY_PAUSE_MAX_MS ? RETRY_PAUSE_MAX_MS :
-		    pr->pause * 2;
+		pr->pause = sock_retry_pause(pr->pause);
 		pr->deadline = now + pr->pause < sc->retry_until ?
 		    now + pr->pause : sc->retry_until;
 		pr->ai = NULL;
@@ -401,7 +397,7 @@ scan_run(const struct options *opt)
 	memset(&sc, 0, sizeof(sc));
 	sc.opt = opt;
 	sc.wait_ms = opt->wait_ms >= 0 ? opt->wait_ms : SCAN_WAIT_MS;
-	sc.retry_until = opt->retry_ms > 0 ? now_ms() + opt->retry_ms : -1;
+	sc.retry_until = sock_retry_until(opt);
 	if ((gai = addr_resolve(opt, opt->host, "0", 0, &sc.res)) != 0) {
 		sc_warn("cannot resolve %s: %s", opt->host, gai_strerror(gai));
 		return EXIT_NET;

@@ -6,7 +6,6 @@
 #include "config.h"
 
 #include <sys/types.h>
-#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -18,12 +17,14 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "addr.h"
 #include "sock.h"
 #include "util.h"
+
+#define RETRY_PAUSE_MS		100	/* --retry: the first pause, doubled */
+#define RETRY_PAUSE_MAX_MS	1000	/* ... up to this */
 
 static int
 setint(int fd, int level, int name, int value)
@@ -124,26 +125,9 @@ fail:
 static int
 connect_wait(int fd, long timeout_ms)
 {
-	long long	deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
-	struct timeval	tv;
-	fd_set		wfds;
-	int		n;
-
-	for (;;) {
-		FD_ZERO(&wfds);
-		FD_SET(fd, &wfds);
-		n = select(fd + 1, NULL, &wfds, NULL,
-		    select_timeout(deadline, now_ms(), &tv));
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return -1;
-		if (n == 0) {
-			errno = ETIMEDOUT;
-			return -1;
-		}
-		return sock_connect_result(fd);
-	}
+	if (fd_wait(fd, true, deadline_after(timeout_ms)) == -1)
+		return -1;
+	return sock_connect_result(fd);
 }
 
 /*
@@ -230,6 +214,20 @@ sock_refused(int err)
 	    err == ENETUNREACH;
 }
 
+long long
+sock_retry_until(const struct options *opt)
+{
+	return deadline_after(opt->retry_ms > 0 ? opt->retry_ms : -1);
+}
+
+long
+sock_retry_pause(long prev)
+{
+	if (prev <= 0)
+		return RETRY_PAUSE_MS;
+	return prev * 2 < RETRY_PAUSE_MAX_MS ? prev * 2 : RETRY_PAUSE_MAX_MS;
+}
+
 int
 sock_connect_result(int fd)
 {
@@ -293,29 +291,14 @@ fail:
 	return -1;
 }
 
-/* Block until fd is readable; the caller's descriptor stays non-blocking. */
-static int
-wait_readable(int fd)
-{
-	fd_set	rfds;
-
-	for (;;) {
-		FD_ZERO(&rfds);
-		FD_SET(fd, &rfds);
-		if (select(fd + 1, &rfds, NULL, NULL, NULL) >= 0)
-			return 0;
-		if (errno != EINTR)
-			return -1;
-	}
-}
-
 int
 sock_accept(int lfd, struct sockaddr_storage *peer, socklen_t *len)
 {
 	int	fd;
 
 	for (;;) {
-		if (wait_readable(lfd) == -1)
+		/* The listener stays non-blocking: wait, then accept. */
+		if (fd_wait(lfd, false, -1) == -1)
 			return -1;
 		*len = sizeof(*peer);
 		fd = accept(lfd, (struct sockaddr *)peer, len);
@@ -340,7 +323,7 @@ sock_take_peer(int fd, struct sockaddr_storage *peer, socklen_t *len)
 	char	byte;
 
 	for (;;) {
-		if (wait_readable(fd) == -1)
+		if (fd_wait(fd, false, -1) == -1)
 			return -1;
 		*len = sizeof(*peer);
 		memset(peer, 0, sizeof(*peer));
@@ -443,10 +426,8 @@ static int
 unix_connect_retry(const struct options *opt, int fd,
     const struct sockaddr_un *sun, socklen_t len)
 {
-	static const struct timespec pause = { 0, 10 * 1000 * 1000 };
-	long long	deadline;
+	long long	deadline = deadline_after(opt->wait_ms);
 
-	deadline = opt->wait_ms < 0 ? -1 : now_ms() + opt->wait_ms;
 	while (connect(fd, (const struct sockaddr *)sun, len) == -1) {
 		if (errno == EINPROGRESS)
 			return connect_wait(fd, opt->wait_ms);
@@ -456,7 +437,7 @@ unix_connect_retry(const struct options *opt, int fd,
 			errno = ETIMEDOUT;
 			return -1;
 		}
-		(void)nanosleep(&pause, NULL);
+		sleep_ms(10);
 	}
 	return 0;
 }
@@ -510,7 +491,6 @@ sock_pass_fd(int to, int fd)
 		struct cmsghdr	hdr;
 		char		buf[CMSG_SPACE(sizeof(int))];
 	}		 control;
-	fd_set		 wfds;
 	char		 byte = '\0';
 
 	/* What it gets is an ordinary socket, as from connect(2). */
@@ -532,13 +512,8 @@ sock_pass_fd(int to, int fd)
 	while (sendmsg(to, &msg, 0) == -1) {
 		if (!io_again(errno))
 			return -1;
-		if (errno == EINTR)
-			continue;
 		/* A non-blocking socket at our end: wait for room. */
-		FD_ZERO(&wfds);
-		FD_SET(to, &wfds);
-		if (select(to + 1, NULL, &wfds, NULL, NULL) == -1 &&
-		    errno != EINTR)
+		if (errno != EINTR && fd_wait(to, true, -1) == -1)
 			return -1;
 	}
 	return 0;

@@ -41,6 +41,14 @@ int	sock_connect_start(const struct options *, const struct addrinfo *,
  */
 bool	sock_refused(int);
 
+/*
+ * --retry: when its time is up, on now_ms()'s clock (-1: no --retry), and
+ * the pause before the next try after prev (0 before the first): 100 ms,
+ * then doubled up to 1 s.
+ */
+long long	sock_retry_until(const struct options *);
+long		sock_retry_pause(long);
+
 /* How a non-blocking connect ended (SO_ERROR): 0, or -1 with errno. */
 int	sock_connect_result(int);
 

@@ -152,6 +152,35 @@ select_timeout(long long deadline, long long now, struct timeval *tv)
 	return tv;
 }
 
+long long
+deadline_after(long ms)
+{
+	return ms < 0 ? -1 : now_ms() + ms;
+}
+
+int
+fd_wait(int fd, bool writing, long long deadline)
+{
+	struct timeval	tv;
+	fd_set		set;
+	int		n;
+
+	for (;;) {
+		FD_ZERO(&set);
+		FD_SET(fd, &set);
+		n = select(fd + 1, writing ? NULL : &set, writing ? &set : NULL,
+		    NULL, select_timeout(deadline, now_ms(), &tv));
+		if (n > 0)
+			return 0;
+		if (n == 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		if (errno != EINTR)
+			return -1;
+	}
+}
+
 ssize_t
 writeall(int fd, const void *buf, size_t len)
 {

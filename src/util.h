@@ -57,6 +57,16 @@ void	fd_watch(int, fd_set *, int *);
  */
 struct timeval	*select_timeout(long long, long long, struct timeval *);
 
+/* The deadline ms from now on now_ms()'s clock; -1 when ms is negative. */
+long long	deadline_after(long);
+
+/*
+ * Wait until fd is readable, or writable when writing is true, but not
+ * past deadline (-1: no limit); signals do not cut the wait short.
+ * Returns 0, or -1 with errno (ETIMEDOUT at the deadline).
+ */
+int	fd_wait(int, bool, long long);
+
 /* write(2) all of buf, retrying on EINTR and partial writes; -1 on error. */
 ssize_t	writeall(int, const void *, size_t);
 
