@@ -7,6 +7,20 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
+# exec_server ARGS...: a one-shot sockcat -l 127.0.0.1 on a free port (in
+# port) with ARGS (-e PROG, -c CMD ...), listening.
+exec_server() {
+	port=$(free_port)
+	start_bg "$SOCKCAT" -l 127.0.0.1 "$port" "$@"
+	wait_listen "$port"
+}
+
+# quiet_client: connect to port with nothing to send, under run (status 0).
+quiet_client() {
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" 127.0.0.1 "$port" \
+	    </dev/null
+}
+
 # "${ONLY_STD[@]}" CMD...: run CMD with nothing open but 0, 1 and 2.
 # bats and the shell around it leave descriptors of their own open;
 # closing them first means any other descriptor a program sees was
@@ -29,9 +43,7 @@ other_port() {
 }
 
 @test "-e /bin/cat on a listener echoes the client's data back" {
-	port=$(free_port)
-	start_bg "$SOCKCAT" -l 127.0.0.1 "$port" -e /bin/cat
-	wait_listen "$port"
+	exec_server -e /bin/cat
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N 127.0.0.1 "$port" \
 	    <<<"echo me"
 	[ "$output" = "echo me" ]
@@ -54,22 +66,15 @@ other_port() {
 }
 
 @test "-e splits its argument string on blanks and runs no shell" {
-	port=$(free_port)
-	start_bg "$SOCKCAT" -l 127.0.0.1 "$port" \
-	    -e $'/usr/bin/printf  [%s]\ta;b  $HOME *'
-	wait_listen "$port"
-	run -0 --separate-stderr timeout 10 "$SOCKCAT" 127.0.0.1 "$port" \
-	    </dev/null
+	exec_server -e $'/usr/bin/printf  [%s]\ta;b  $HOME *'
+	quiet_client
 	[ "$output" = '[a;b][$HOME][*]' ]
 	wait_exit "$BG_PID" 10
 	[ "$WAIT_STATUS" -eq 0 ]
 }
 
 @test "-c runs its command through /bin/sh" {
-	port=$(free_port)
-	start_bg "$SOCKCAT" -l 127.0.0.1 "$port" \
-	    -c 'read line; echo "got $line"; echo second | tr a-z A-Z'
-	wait_listen "$port"
+	exec_server -c 'read line; echo "got $line"; echo second | tr a-z A-Z'
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N 127.0.0.1 "$port" \
 	    <<<"first"
 	[ "$output" = $'got first\nSECOND' ]
@@ -78,12 +83,8 @@ other_port() {
 }
 
 @test "the program's stderr is sockcat's stderr, not the socket" {
-	port=$(free_port)
-	start_bg "$SOCKCAT" -l 127.0.0.1 "$port" \
-	    -c 'echo to-stderr >&2; echo to-socket'
-	wait_listen "$port"
-	run -0 --separate-stderr timeout 10 "$SOCKCAT" 127.0.0.1 "$port" \
-	    </dev/null
+	exec_server -c 'echo to-stderr >&2; echo to-socket'
+	quiet_client
 	[ "$output" = to-socket ]
 	wait_exit "$BG_PID" 10
 	[ "$(cat "$BG_ERR")" = to-stderr ]
@@ -91,21 +92,15 @@ other_port() {
 }
 
 @test "a one-shot listener exits with its program's status" {
-	port=$(free_port)
-	start_bg "$SOCKCAT" -l 127.0.0.1 "$port" -c 'exit 7'
-	wait_listen "$port"
-	run -0 --separate-stderr timeout 10 "$SOCKCAT" 127.0.0.1 "$port" \
-	    </dev/null
+	exec_server -c 'exit 7'
+	quiet_client
 	wait_exit "$BG_PID" 10
 	[ "$WAIT_STATUS" -eq 7 ]
 }
 
 @test "a program killed by a signal makes sockcat exit 128 plus the signal" {
-	port=$(free_port)
-	start_bg "$SOCKCAT" -l 127.0.0.1 "$port" -c 'kill -TERM $$'
-	wait_listen "$port"
-	run -0 --separate-stderr timeout 10 "$SOCKCAT" 127.0.0.1 "$port" \
-	    </dev/null
+	exec_server -c 'kill -TERM $$'
+	quiet_client
 	wait_exit "$BG_PID" 10
 	[ "$WAIT_STATUS" -eq 143 ]
 }
@@ -237,8 +232,7 @@ other_port() {
 	start_bg "${ONLY_STD[@]}" "$SOCKCAT" -l 127.0.0.1 "$port" \
 	    -c 'ls /proc/self/fd'
 	wait_listen "$port"
-	run -0 --separate-stderr timeout 10 "$SOCKCAT" 127.0.0.1 "$port" \
-	    </dev/null
+	quiet_client
 	[ "$output" = $'0\n1\n2\n3' ]
 }
 
@@ -257,8 +251,7 @@ other_port() {
 	start_bg "${ONLY_STD[@]}" "$SOCKCAT" -k -l 127.0.0.1 "$port" \
 	    -c 'ls /proc/self/fd'
 	wait_listen "$port"
-	run -0 --separate-stderr timeout 10 "$SOCKCAT" 127.0.0.1 "$port" \
-	    </dev/null
+	quiet_client
 	[ "$output" = $'0\n1\n2\n3' ]
 }
 
@@ -291,11 +284,8 @@ other_port() {
 }
 
 @test "-e naming a missing program is reported and fails" {
-	port=$(free_port)
-	start_bg "$SOCKCAT" -l 127.0.0.1 "$port" -e /no/such/program
-	wait_listen "$port"
-	run -0 --separate-stderr timeout 10 "$SOCKCAT" 127.0.0.1 "$port" \
-	    </dev/null
+	exec_server -e /no/such/program
+	quiet_client
 	[ -z "$output" ]
 	wait_exit "$BG_PID" 10
 	[ "$WAIT_STATUS" -ne 0 ]

@@ -273,11 +273,14 @@ time.sleep(30)
 	[ "$stderr" = "$par_err" ]
 }
 
-# pending_witness OPEN FILTERED: a listener on OPEN that, on each
-# connection, writes "pending" if a connect to FILTERED is still in
-# SYN-SENT at that moment, else "idle": a probe of FILTERED running
-# alongside, or already given up.
+# pending_witness: a filtered port f and an open port o (the caller's
+# locals f, o and witness).  The listener on o writes to the file witness,
+# on each connection, "pending" if a connect to f is still in SYN-SENT at
+# that moment, else "idle": a probe of f running alongside, or already
+# given up.
 pending_witness() {
+	f=$(free_port) o=$(free_port)
+	tcp_filtered "$f"
 	start_bg python3 -c '
 import socket, subprocess, sys
 o, f = sys.argv[1], sys.argv[2]
@@ -292,48 +295,43 @@ while True:
         capture_output=True, text=True).stdout
     print("pending" if r.strip() else "idle", flush=True)
     c.close()
-' "$1" "$2"
+' "$o" "$f"
 	wait_line "$BG_OUT" '^ready$'
+	witness=$BG_OUT
+}
+
+# witnessed: what the witness said at the scan's probe of o.
+witnessed() {
+	wait_line "$witness" '^(pending|idle)$'
+	sed 1d "$witness"
 }
 
 @test "by default the ports are probed at once: a slow port does not hold up the next" {
-	local f o
-	f=$(free_port) o=$(free_port)
-	tcp_filtered "$f"
-	pending_witness "$o" "$f"
-	local witness=$BG_OUT
+	local f o witness
+	pending_witness
 	scan --scan-format=csv -w 2 127.0.0.1 "$f" "$o"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(lines "127.0.0.1,$f,tcp,filtered" "127.0.0.1,$o,tcp,open")" ]
-	wait_line "$witness" '^(pending|idle)$'
-	[ "$(sed 1d "$witness")" = pending ]
+	[ "$(witnessed)" = pending ]
 }
 
 @test "--max-parallel 1 probes one port at a time" {
-	local f o
-	f=$(free_port) o=$(free_port)
-	tcp_filtered "$f"
-	pending_witness "$o" "$f"
-	local witness=$BG_OUT
+	local f o witness
+	pending_witness
 	scan --scan-format=csv -w 1 --max-parallel 1 127.0.0.1 "$f" "$o"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(lines "127.0.0.1,$f,tcp,filtered" "127.0.0.1,$o,tcp,open")" ]
-	wait_line "$witness" '^(pending|idle)$'
-	[ "$(sed 1d "$witness")" = idle ]
+	[ "$(witnessed)" = idle ]
 }
 
 @test "-i probes one port at a time, whatever --max-parallel says" {
-	local f o
-	f=$(free_port) o=$(free_port)
-	tcp_filtered "$f"
-	pending_witness "$o" "$f"
-	local witness=$BG_OUT
+	local f o witness
+	pending_witness
 	scan -v -w 1 -i 0.2 --max-parallel 64 127.0.0.1 "$f" "$o"
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "$(lines "$(timedout_line 127.0.0.1 "$f")" \
 	    "$(open_line 127.0.0.1 "$o")")" ]
-	wait_line "$witness" '^(pending|idle)$'
-	[ "$(sed 1d "$witness")" = idle ]
+	[ "$(witnessed)" = idle ]
 }
 
 @test "a range wider than the parallel window is reported whole and in order" {
