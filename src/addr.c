@@ -208,3 +208,20 @@ addr_set_port(struct sockaddr *sa, long port)
 		((struct sockaddr_in *)(void *)sa)->sin_port =
 		    htons((unsigned short)port);
 }
+
+void
+addr_label(const char *name, const struct sockaddr *sa, socklen_t len,
+    char *out, size_t outlen)
+{
+	char	host[ADDR_HOSTLEN], port[ADDR_PORTLEN];
+	size_t	n = strlen(name);
+
+	addr_text(sa, len, host, port);
+	/* "[::1]" is the address ::1 too. */
+	if (strcmp(name, host) == 0 || (n > 2 && name[0] == '[' &&
+	    name[n - 1] == ']' && strlen(host) == n - 2 &&
+	    strncmp(name + 1, host, n - 2) == 0))
+		(void)snprintf(out, outlen, "%s", name);
+	else
+		(void)snprintf(out, outlen, "%s (%s)", name, host);
+}

@@ -42,6 +42,15 @@ int	addr_resolve(const struct options *, const char *, const char *,
  */
 void	addr_text(const struct sockaddr *, socklen_t, char *, char *);
 
+/*
+ * A host as messages name it, into out: "name (ADDR)" with sa's numeric
+ * address when name is not that address itself, as nc.openbsd words it;
+ * else name.  ADDR_LABELLEN bytes hold any address with a 253-byte name.
+ */
+#define ADDR_LABELLEN	(ADDR_HOSTLEN + 260)
+void	addr_label(const char *, const struct sockaddr *, socklen_t, char *,
+	    size_t);
+
 /* The service name for a port ("http"), or "*" when there is none. */
 void	addr_service(const char *, int, char *, size_t);
 

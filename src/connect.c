@@ -116,23 +116,23 @@ open_unix_client(const struct options *opt)
 static void
 say_connected(const struct options *opt, const struct addrinfo *ai)
 {
-	char	host[ADDR_HOSTLEN], port[ADDR_PORTLEN], service[64];
+	char	label[ADDR_LABELLEN], host[ADDR_HOSTLEN], port[ADDR_PORTLEN];
+	char	service[64];
 
 	if (verbose == 0)
 		return;
 	if (ai == NULL) {
-		(void)snprintf(host, sizeof(host), "%s", opt->host);
+		(void)snprintf(label, sizeof(label), "%s", opt->host);
 		(void)snprintf(port, sizeof(port), "%ld",
 		    addr_port_number(opt->port, "tcp"));
-	} else
+	} else {
 		addr_text(ai->ai_addr, ai->ai_addrlen, host, port);
+		addr_label(opt->host, ai->ai_addr, ai->ai_addrlen, label,
+		    sizeof(label));
+	}
 	addr_service(opt_proto(opt), atoi(port), service, sizeof(service));
-	if (strcmp(host, opt->host) == 0)
-		sc_status("Connection to %s %s port [%s/%s] succeeded!",
-		    host, port, opt_proto(opt), service);
-	else
-		sc_status("Connection to %s (%s) %s port [%s/%s] succeeded!",
-		    opt->host, host, port, opt_proto(opt), service);
+	sc_status("Connection to %s %s port [%s/%s] succeeded!", label, port,
+	    opt_proto(opt), service);
 }
 
 /*
@@ -282,22 +282,27 @@ all_refused(const struct attempt *at, size_t n)
 	return true;
 }
 
-/* -v: the attempts of the last round that failed, in the order started. */
+/*
+ * The attempts of the last round that failed, in the order started: all
+ * of them, or only the last (a failed connect is always reported).
+ */
 static void
 report_failures(const struct options *opt, const char *name,
-    const struct attempt *at, size_t n)
+    const char *port, const struct attempt *at, size_t n, bool all)
 {
-	char	host[ADDR_HOSTLEN], port[ADDR_PORTLEN];
-	size_t	i;
+	char	label[ADDR_LABELLEN];
+	size_t	i, last = 0;
 
-	if (verbose == 0 || n < 2)
-		return;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
+		if (at[i].err != 0)
+			last = i;
+	for (i = all ? 0 : last; i <= last && i < n; i++) {
 		if (at[i].err == 0)
 			continue;
-		addr_text(at[i].ai->ai_addr, at[i].ai->ai_addrlen, host, port);
-		sc_warn("%s to %s (%s) port %s (%s) failed: %s", at[i].what,
-		    name, host, port, opt_proto(opt), strerror(at[i].err));
+		addr_label(name, at[i].ai->ai_addr, at[i].ai->ai_addrlen,
+		    label, sizeof(label));
+		sc_warn("%s to %s port %s (%s) failed: %s", at[i].what, label,
+		    port, opt_proto(opt), strerror(at[i].err));
 	}
 }
 
@@ -312,7 +317,7 @@ connect_name(const struct options *opt, const char *name, const char *port)
 	struct attempt	*at;
 	long long	 until;
 	long		 pause = 0;
-	size_t		 n, i, last = 0;
+	size_t		 n, i;
 	int		 gai, won, fd = -1;
 
 	if ((gai = addr_resolve(opt, name, port, 0, &res)) != 0) {
@@ -327,8 +332,9 @@ connect_name(const struct options *opt, const char *name, const char *port)
 			at[i].fd = -1, at[i].err = 0;
 		won = race(opt, at, n);
 	} while (won < 0 && all_refused(at, n) && retry_pause(until, &pause));
-	report_failures(opt, name, at, n);
 	if (won >= 0) {
+		if (verbose > 0)
+			report_failures(opt, name, port, at, n, true);
 		/* The winner's rivals are dropped, not reported. */
 		for (i = 0; i < n; i++)
 			if ((int)i != won && at[i].fd != -1)
@@ -336,13 +342,8 @@ connect_name(const struct options *opt, const char *name, const char *port)
 		fd = at[won].fd;
 		if (opt->proxy_host == NULL)
 			say_connected(opt, at[won].ai);
-	} else {
-		for (i = 0; i < n; i++)
-			if (at[i].err != 0)
-				last = i;	/* the last one started */
-		sc_warn("%s to %s port %s (%s) failed: %s", at[last].what,
-		    name, port, opt_proto(opt), strerror(at[last].err));
-	}
+	} else
+		report_failures(opt, name, port, at, n, verbose > 0);
 	free(at);
 	freeaddrinfo(res);
 	return fd;

@@ -364,6 +364,17 @@ pump_run(const struct options *opt, const struct pump_io *io,
 	int		 maxfd, n;
 
 	memset(res, 0, sizeof(*res));
+	/*
+	 * The descriptors never change: when select() can take them all,
+	 * every fd_watch() below succeeds.
+	 */
+	if ((io->local_in >= 0 && !fd_selectable(io->local_in)) ||
+	    !fd_selectable(io->local_out) || !fd_selectable(io->net_in) ||
+	    !fd_selectable(io->net_out)) {
+		res->why = PUMP_NET_ERROR;
+		res->err = EMFILE;
+		return;
+	}
 	memset(&p, 0, sizeof(p));
 	p.opt = opt;
 	p.io = io;
@@ -401,11 +412,6 @@ pump_run(const struct options *opt, const struct pump_io *io,
 			fd_watch(p.up.dst, &wfds, &maxfd);
 		if (p.down.q.len > 0 && !p.down.dst_gone)
 			fd_watch(p.down.dst, &wfds, &maxfd);
-		if (maxfd >= FD_SETSIZE) {
-			res->why = PUMP_NET_ERROR;
-			res->err = EMFILE;
-			break;
-		}
 		if (maxfd < 0 && deadline < 0) {
 			/* Nothing can move and nothing will expire. */
 			res->why = PUMP_PEER_CLOSED;

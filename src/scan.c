@@ -197,6 +197,29 @@ finish(struct scan *sc, struct probe *pr, int err)
 		sc->any_open = true;
 }
 
+/*
+ * No descriptor that select() can take is free (sock.c refuses numbers
+ * from FD_SETSIZE up as it does EMFILE): with probes out, this one waits
+ * for one of them to end and the window shrinks to what fits; with none
+ * out, nothing ever will, so the scan ends here.
+ */
+static void
+no_descriptor(struct scan *sc, struct probe *pr, long long now, int err)
+{
+	if (sc->active == 0)
+		sc_fatal(EXIT_NET, "cannot open a socket for port %d: %s "
+		    "(select() takes descriptors 0 to %d only)", pr->port,
+		    strerror(err), FD_SETSIZE - 1);
+	if (sc->window > sc->active) {
+		sc->window = sc->active;
+		if (verbose)
+			sc_warn("out of descriptors: scanning %zu ports at a "
+			    "time", sc->window);
+	}
+	pr->state = PAUSED;		/* again once a probe has ended */
+	pr->deadline = now;
+}
+
 /* Put one probe on the wire (or fail it at once). */
 static void
 start(struct scan *sc, struct probe *pr, long long now)
@@ -219,6 +242,10 @@ start(struct scan *sc, struct probe *pr, long long now)
 	}
 	if (fd == -1)
 		fd = sock_connect_start(opt, pr->ai, src, &what, &pending);
+	if (fd == -1 && (errno == EMFILE || errno == ENFILE)) {
+		no_descriptor(sc, pr, now, errno);
+		return;
+	}
 	if (fd == -1) {
 		finish(sc, pr, errno);
 		return;
@@ -294,6 +321,18 @@ state_word(const struct probe *pr)
 	}
 }
 
+/*
+ * The result lines went nowhere: a reader that has gone (… | head) ends
+ * the scan quietly, a failed write (disk full) with one message.
+ */
+static void
+output_failed(const struct scan *sc, int err)
+{
+	if (err == EPIPE)
+		exit(sc->any_open ? EXIT_OK : EXIT_NET);
+	sc_fatal(EXIT_NET, "cannot write the scan results: %s", strerror(err));
+}
+
 /* Say what became of every probe whose turn has come, in order. */
 static void
 report(struct scan *sc)
@@ -302,28 +341,35 @@ report(struct scan *sc)
 	const char		*proto = opt->socktype == SOCK_DGRAM ?
 				    "udp" : "tcp";
 	struct probe		*pr;
-	char			 service[64];
+	char			 service[64], label[ADDR_LABELLEN];
 
 	while (sc->next_report < sc->n) {
 		pr = &sc->probes[sc->next_report];
 		if (pr->state != OPEN && pr->state != FAILED)
 			return;
 		sc->next_report++;
-		if (opt->scan_csv)
-			printf("%s,%d,%s,%s\n", opt->host, pr->port, proto,
-			    state_word(pr));
+		if (opt->scan_csv && printf("%s,%d,%s,%s\n", opt->host,
+		    pr->port, proto, state_word(pr)) < 0)
+			output_failed(sc, errno);
 		if (verbose == 0)
 			continue;
+		/* "localhost (127.0.0.1)": which of its addresses it was. */
+		if (pr->ai != NULL)
+			addr_label(opt->host, pr->ai->ai_addr,
+			    pr->ai->ai_addrlen, label, sizeof(label));
+		else
+			(void)snprintf(label, sizeof(label), "%s", opt->host);
 		if (pr->state == OPEN) {
 			addr_service(proto, pr->port, service,
 			    sizeof(service));
 			sc_status("Connection to %s %d port [%s/%s] "
-			    "succeeded!", opt->host, pr->port, proto, service);
+			    "succeeded!", label, pr->port, proto, service);
 		} else
 			sc_warn("connect to %s port %d (%s) failed: %s",
-			    opt->host, pr->port, proto, strerror(pr->err));
+			    label, pr->port, proto, strerror(pr->err));
 	}
-	(void)fflush(stdout);
+	if (fflush(stdout) == EOF)
+		output_failed(sc, errno);
 }
 
 /* One pass: start what the window allows, wait, collect. */

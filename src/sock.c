@@ -60,6 +60,11 @@ sock_new(const struct options *opt, int family, int type, int protocol,
 	if (set_cloexec(fd) == -1 || set_nonblock(fd, true) == -1)
 		goto fail;
 #endif
+	/* Every mode watches its sockets with select(2). */
+	if (!fd_selectable(fd)) {
+		errno = EMFILE;	/* socket() gave the lowest free number */
+		goto fail;
+	}
 	*what = "setsockopt SO_RCVBUF";
 	if (opt->recv_buf > 0 &&
 	    setint(fd, SOL_SOCKET, SO_RCVBUF, opt->recv_buf) == -1)
@@ -309,6 +314,12 @@ sock_accept(int lfd, struct sockaddr_storage *peer, socklen_t *len)
 		    errno != EWOULDBLOCK && errno != ECONNABORTED &&
 		    errno != EPROTO)
 			return -1;
+	}
+	if (!fd_selectable(fd)) {
+		/* Out of descriptors for select(): as with EMFILE. */
+		(void)close(fd);
+		errno = EMFILE;
+		return -1;
 	}
 	if (set_cloexec(fd) == -1 || set_nonblock(fd, true) == -1) {
 		close_keep_errno(fd);

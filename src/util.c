@@ -131,12 +131,21 @@ io_again(int e)
 	return e == EINTR || e == EAGAIN || e == EWOULDBLOCK;
 }
 
-void
+bool
+fd_selectable(int fd)
+{
+	return fd >= 0 && fd < FD_SETSIZE;
+}
+
+bool
 fd_watch(int fd, fd_set *set, int *maxfd)
 {
+	if (!fd_selectable(fd))
+		return false;
 	FD_SET(fd, set);
 	if (fd > *maxfd)
 		*maxfd = fd;
+	return true;
 }
 
 struct timeval *
@@ -163,12 +172,15 @@ fd_wait(int fd, bool writing, long long deadline)
 {
 	struct timeval	tv;
 	fd_set		set;
-	int		n;
+	int		n, maxfd = -1;
 
 	for (;;) {
 		FD_ZERO(&set);
-		FD_SET(fd, &set);
-		n = select(fd + 1, writing ? NULL : &set, writing ? &set : NULL,
+		if (!fd_watch(fd, &set, &maxfd)) {
+			errno = EMFILE;	/* no lower number was free */
+			return -1;
+		}
+		n = select(maxfd + 1, writing ? NULL : &set, writing ? &set : NULL,
 		    NULL, select_timeout(deadline, now_ms(), &tv));
 		if (n > 0)
 			return 0;

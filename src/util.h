@@ -48,8 +48,18 @@ char	*xstrdup(const char *);
 /* EINTR, EAGAIN or EWOULDBLOCK: the call is worth making again later. */
 bool	io_again(int);
 
-/* Add fd to a select(2) set, raising *maxfd to it. */
-void	fd_watch(int, fd_set *, int *);
+/*
+ * Whether select(2) can watch fd: 0 <= fd < FD_SETSIZE.  Every other
+ * number would make FD_SET write past the fd_set.
+ */
+bool	fd_selectable(int);
+
+/*
+ * Add fd to a select(2) set, raising *maxfd to it.  The one way sockcat
+ * fills an fd_set: false, and the set left alone, when fd is not
+ * selectable.
+ */
+bool	fd_watch(int, fd_set *, int *);
 
 /*
  * select(2)'s timeout for a deadline on now_ms()'s clock: NULL (wait for
@@ -63,7 +73,8 @@ long long	deadline_after(long);
 /*
  * Wait until fd is readable, or writable when writing is true, but not
  * past deadline (-1: no limit); signals do not cut the wait short.
- * Returns 0, or -1 with errno (ETIMEDOUT at the deadline).
+ * Returns 0, or -1 with errno (ETIMEDOUT at the deadline, EMFILE when
+ * select() cannot take fd).
  */
 int	fd_wait(int, bool, long long);
 

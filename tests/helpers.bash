@@ -250,3 +250,17 @@ time.sleep(30)
 queue_full() {
 	ss -Htln "sport = :$1" | awk '$2 >= 1 { f = 1 } END { exit !f }'
 }
+
+# fds_taken FREE CMD...: run CMD with a descriptor limit of 4096 and every
+# descriptor below select()'s FD_SETSIZE (1024) taken and inherited, but
+# for the FREE highest of them (tests/fdfill.py): sockets then get numbers
+# from 1024-FREE up.  Skips when the limit cannot be raised.
+fds_taken() {
+	need_fd_limit
+	(ulimit -n 4096 && exec python3 "$BATS_TEST_DIRNAME/fdfill.py" "$@")
+}
+
+need_fd_limit() {
+	[ "$(ulimit -Hn)" = unlimited ] || [ "$(ulimit -Hn)" -ge 4096 ] ||
+	    skip "cannot raise the descriptor limit to 4096"
+}

@@ -501,7 +501,7 @@ straced_scan() {
 	    "$(open_line 127.0.0.1 "$o")")" ]
 }
 
-@test "the scan reports HOST as given on the command line, not as resolved" {
+@test "csv names HOST as given; -v lines add the address, as nc.openbsd" {
 	getent ahostsv4 localhost | grep -q '^127\.0\.0\.1 ' ||
 	    skip "localhost is not 127.0.0.1 here"
 	local o c
@@ -510,8 +510,21 @@ straced_scan() {
 	scan -4 -v --scan-format=csv localhost "$o" "$c"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(lines "localhost,$o,tcp,open" "localhost,$c,tcp,closed")" ]
-	[ "$stderr" = "$(lines "$(open_line localhost "$o")" \
-	    "$(refused_line localhost "$c")")" ]
+	[ "$stderr" = "$(lines "$(open_line "localhost (127.0.0.1)" "$o")" \
+	    "$(refused_line "localhost (127.0.0.1)" "$c")")" ]
+}
+
+@test "with a name of two addresses, -v names the one that answered or failed last" {
+	need_unshare
+	local o c
+	o=$(free_port) c=$(free_port)
+	tcp_listen 127.0.0.1 "$o"
+	run --separate-stderr with_hosts $'::1 dual.test\n127.0.0.1 dual.test' \
+	    timeout 20 "$SOCKCAT" -z -v dual.test "$o" "$c" </dev/null
+	[ "$status" -eq 0 ]
+	[ "${stderr_lines[0]}" = "$(open_line "dual.test (127.0.0.1)" "$o")" ]
+	[[ "${stderr_lines[1]}" == "sockcat: connect to dual.test ("*") port $c (tcp) failed: Connection refused" ]]
+	[ "${#stderr_lines[@]}" -eq 2 ]
 }
 
 @test "a socket that connects to itself is reported closed, not open" {

@@ -227,13 +227,13 @@ received_port() {
 	[ "${stderr_lines[1]}" = "Connection to dual.test (::1) $port port [tcp/*] succeeded!" ]
 }
 
-@test "when every address is refused the last failure names host and port, exit 1" {
+@test "when every address is refused the last failure names host, address and port, exit 1" {
 	need_unshare
 	port=$(free_port)
 	run -1 --separate-stderr with_hosts \
 	    $'127.0.0.1 dual.test\n::1 dual.test' \
 	    timeout 10 "$SOCKCAT" dual.test "$port" </dev/null
-	[ "$stderr" = "sockcat: connect to dual.test port $port (tcp) failed: Connection refused" ]
+	[ "$stderr" = "sockcat: connect to dual.test (127.0.0.1) port $port (tcp) failed: Connection refused" ]
 }
 
 # Happy Eyeballs (RFC 8305): an address that never answers holds the next
@@ -299,8 +299,7 @@ three_addr_net() {
 	[ "${stderr_lines[0]}" = "sockcat: connect to t.test (fd00::1) port 9 (tcp) failed: Connection refused" ]
 	[ "${stderr_lines[1]}" = "sockcat: connect to t.test (127.0.0.1) port 9 (tcp) failed: Connection refused" ]
 	[ "${stderr_lines[2]}" = "sockcat: connect to t.test (fd00::2) port 9 (tcp) failed: Connection refused" ]
-	[ "${stderr_lines[3]}" = "sockcat: connect to t.test port 9 (tcp) failed: Connection refused" ]
-	[ "${#stderr_lines[@]}" -eq 4 ]
+	[ "${#stderr_lines[@]}" -eq 3 ]
 }
 
 @test "when every address times out, each is bounded by -w and the last one is named" {
@@ -314,8 +313,7 @@ three_addr_net() {
 	[ -z "$output" ]
 	[ "${stderr_lines[0]}" = "sockcat: connect to dual.test (::1) port $port (tcp) failed: Connection timed out" ]
 	[ "${stderr_lines[1]}" = "sockcat: connect to dual.test (127.0.0.1) port $port (tcp) failed: Connection timed out" ]
-	[ "${stderr_lines[2]}" = "sockcat: connect to dual.test port $port (tcp) failed: Connection timed out" ]
-	[ "${#stderr_lines[@]}" -eq 3 ]
+	[ "${#stderr_lines[@]}" -eq 2 ]
 }
 
 @test "a connection reset by the peer ends the client with status 1" {
