@@ -652,3 +652,25 @@ print(s.getsockname() == s.getpeername())
 	usage_error -z --max-parallel x 127.0.0.1 80
 	usage_error -z --scan-format=xml 127.0.0.1 80
 }
+
+@test "csv results that cannot be written (disk full) give one message and exit 1" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	local o
+	o=$(free_port)
+	tcp_listen 127.0.0.1 "$o"
+	run --separate-stderr bash -c 'exec "$@" </dev/null >/dev/full' sh \
+	    timeout 10 "$SOCKCAT" -z --scan-format csv 127.0.0.1 "$o"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "sockcat: cannot write the scan results: No space left on device" ]
+}
+
+@test "csv results into a reader that has gone end the scan quietly" {
+	local lo
+	lo=$(quiet_range 3000) || skip "ephemeral range starts too low"
+	run --separate-stderr bash -c '"$1" -z --scan-format csv 127.0.0.1 \
+	    "$2-$(($2 + 2999))" </dev/null | head -1; echo "status ${PIPESTATUS[0]}"' \
+	    sh "$SOCKCAT" "$lo"
+	[ "${lines[0]}" = "127.0.0.1,$lo,tcp,closed" ]
+	[ "${lines[1]}" = "status 1" ]
+	[ -z "$stderr" ]
+}
