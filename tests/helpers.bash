@@ -57,7 +57,8 @@ while True:
 PY
 }
 
-# start_bg CMD...: run CMD in the background under `timeout 30`, with
+# start_bg CMD...: run CMD in the background under `timeout 30` (or
+# BG_TIMEOUT seconds), with
 # stdout and stderr in $BATS_TEST_TMPDIR/bg.N.{out,err}; BG_OUT and BG_ERR
 # name the files of the latest one.  Its stdin is the file named by
 # BG_STDIN (BG_STDIN=file start_bg ...), /dev/null by default.  It runs
@@ -68,7 +69,7 @@ start_bg() {
 	local n=${#BG_PIDS[@]}
 	BG_OUT=$BATS_TEST_TMPDIR/bg.$n.out
 	BG_ERR=$BATS_TEST_TMPDIR/bg.$n.err
-	setsid timeout 30 "$@" <"${BG_STDIN:-/dev/null}" >"$BG_OUT" \
+	setsid timeout "${BG_TIMEOUT:-30}" "$@" <"${BG_STDIN:-/dev/null}" >"$BG_OUT" \
 	    2>"$BG_ERR" 3>&- &
 	BG_PID=$!
 	BG_PIDS+=("$BG_PID")
@@ -263,4 +264,75 @@ fds_taken() {
 need_fd_limit() {
 	[ "$(ulimit -Hn)" = unlimited ] || [ "$(ulimit -Hn)" -ge 4096 ] ||
 	    skip "cannot raise the descriptor limit to 4096"
+# server_pid: the pid of the program that the latest start_bg runs under
+# `setsid timeout` (timeout's only child), once it has started.
+server_pid() {
+	local kids
+	# (/proc files have size 0: test -s cannot tell.)
+	wait_until 10 grep -q . "/proc/$BG_PID/task/$BG_PID/children" ||
+	    return 1
+	kids=$(cat "/proc/$BG_PID/task/$BG_PID/children")
+	echo "${kids%% *}"
+}
+
+# listen_port FILE: wait for the `-v` line `Listening on 127.0.0.1 PORT`
+# in FILE and print PORT (for a listener on port 0).
+listen_port() {
+	wait_line "$1" '^Listening on 127\.0\.0\.1 [0-9]+$' || return 1
+	sed -n 's/^Listening on 127\.0\.0\.1 \([0-9][0-9]*\)$/\1/p' "$1"
+}
+
+# fd_count PID: how many descriptors PID holds open.
+fd_count() {
+	ls "/proc/$1/fd" | wc -l
+}
+
+# lowest_free_fd PID: the descriptor number PID's next open() would get.
+lowest_free_fd() {
+	ls "/proc/$1/fd" | sort -n |
+	    awk 'BEGIN { n = 0 } $1 == n { n++ } END { print n }'
+}
+
+# rss_kib PID: PID's resident set size in KiB (VmRSS).
+rss_kib() {
+	awk '$1 == "VmRSS:" { print $2 }' "/proc/$1/status"
+}
+
+# cpu_ms PID: the CPU time (user + system) PID has used, in milliseconds.
+cpu_ms() {
+	local hz
+	hz=$(getconf CLK_TCK)
+	# Fields after the ")" that closes the command name: utime is the
+	# 12th, stime the 13th.
+	sed 's/^.*) //' "/proc/$1/stat" |
+	    awk -v hz="$hz" '{ print int(($12 + $13) * 1000 / hz) }'
+}
+
+# child_pids PID: PID's live or zombie children, one a line.
+child_pids() {
+	cat /proc/"$1"/task/*/children 2>/dev/null | tr ' ' '\n' | grep . ||
+	    true
+}
+
+# zombie_count PID: how many of PID's children are zombies.
+zombie_count() {
+	local kid n=0
+	for kid in $(child_pids "$1"); do
+		grep -q '^State:[[:space:]]*Z' "/proc/$kid/status" 2>/dev/null &&
+		    n=$((n + 1))
+	done
+	echo "$n"
+}
+
+# no_children PID: PID has no child at all, zombies included.
+no_children() {
+	[ -z "$(child_pids "$1")" ]
+}
+
+# start_bg_for SECONDS CMD...: start_bg, under `timeout SECONDS` instead
+# of 30 (a soak run of hundreds of clients on a loaded machine).
+start_bg_for() {
+	local secs=$1
+	shift
+	BG_TIMEOUT=$secs start_bg "$@"
 }
