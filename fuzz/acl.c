@@ -78,7 +78,8 @@ model_allows(const struct mrule *r, size_t n, int bits, const uint8_t *a)
 
 	for (i = 0; i < n; i++) {
 		has_allow |= !r[i].deny;
-		if (r[i].bits != bits || !same_prefix(r[i].addr, a, r[i].prefix))
+		if (r[i].bits != bits ||
+		    !same_prefix(r[i].addr, a, r[i].prefix))
 			continue;
 		if (r[i].deny)
 			return false;
@@ -101,7 +102,8 @@ rule_text(const struct mrule *r, bool full, bool zero, bool slash,
 	else if (full) {
 		for (i = 0, n = 0; i < 8; i++)
 			n += (size_t)snprintf(a + n, sizeof(a) - n, "%s%x",
-			    i ? ":" : "", r->addr[2 * i] << 8 | r->addr[2 * i + 1]);
+			    i ? ":" : "",
+			    r->addr[2 * i] << 8 | r->addr[2 * i + 1]);
 	} else
 		(void)inet_ntop(AF_INET6, r->addr, a, sizeof(a));
 	if (slash)
@@ -206,8 +208,8 @@ fuzz_rules(struct input *in)
 		    word, sizeof(word));
 		/* A new list when asked, or when allow/deny changes. */
 		if (len > 0 && ((f & 64) || r[i].deny != r[i - 1].deny)) {
-			FUZZ_CHECK(acl_add(&acl, list, r[i - 1].deny, &bad) == 0,
-			    "\"%s\" refused at \"%s\"", list, bad);
+			FUZZ_CHECK(acl_add(&acl, list, r[i - 1].deny,
+			    &bad) == 0, "\"%s\" refused at \"%s\"", list, bad);
 			len = 0;
 		}
 		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",

@@ -54,7 +54,9 @@ fuzz_rng_chunk(struct fuzz_rng *r, size_t max)
 	uint32_t	v = fuzz_rng_next(r);
 	size_t		n;
 
-	n = (v & 3) == 0 ? 1 + (v >> 8) % 3 : 1 + (v >> 8) % (max > 0 ? max : 1);
+	if (max == 0)
+		return 0;
+	n = (v & 3) == 0 ? 1 + (v >> 8) % 3 : 1 + (v >> 8) % max;
 	return n > max ? max : n;
 }
 

@@ -48,7 +48,8 @@ check_number(const char *s, unsigned variant)
 		{ 1, 65535 }, { 0, 255 }, { -5, 5 }, { 0, LONG_MAX },
 		{ LONG_MIN, LONG_MAX }, { 1, INT_MAX }
 	};
-	long		 min = ranges[variant % 6].min, max = ranges[variant % 6].max;
+	const size_t	 k = variant % (sizeof(ranges) / sizeof(ranges[0]));
+	long		 min = ranges[k].min, max = ranges[k].max;
 	long		 got = 12345, again;
 	const char	*d = s;
 	bool		 neg = false, overflow = false;
@@ -105,7 +106,7 @@ check_time(const char *s, unsigned variant)
 	const char		*p = s, *ip, *fp = "";
 	size_t			 ilen, flen = 0, i;
 	unsigned __int128	 whole = 0, frac18 = 0, ms, rem;
-	const unsigned __int128	 e18 = (unsigned __int128)1000000000000000000ull;
+	const unsigned __int128	 e18 = 1000000000000000000ull;
 	unsigned long		 scale = 1000;
 	bool			 neg = false, sticky = false, huge = false;
 	double			 part;
@@ -396,8 +397,8 @@ check_range(const char *s, unsigned variant)
 	wlo = whi = port_model(s, proto);
 	if (wlo == ADDR_PORT_UNKNOWN) {
 		if ((dash = strchr(s, '-')) == NULL) {
-			FUZZ_CHECK(r == ADDR_RANGE_BAD, "addr_port_range(\"%s\")"
-			    " = %d, not bad", s, r);
+			FUZZ_CHECK(r == ADDR_RANGE_BAD,
+			    "addr_port_range(\"%s\") = %d, not bad", s, r);
 			return;
 		}
 		memcpy(left, s, (size_t)(dash - s));
@@ -406,8 +407,8 @@ check_range(const char *s, unsigned variant)
 		whi = port_model(dash + 1, proto);
 		if (wlo == ADDR_PORT_UNKNOWN || whi == ADDR_PORT_UNKNOWN) {
 			/* A left side longer than a service name may be. */
-			FUZZ_CHECK(r == ADDR_RANGE_BAD, "addr_port_range(\"%s\")"
-			    " = %d, not bad", s, r);
+			FUZZ_CHECK(r == ADDR_RANGE_BAD,
+			    "addr_port_range(\"%s\") = %d, not bad", s, r);
 			return;
 		}
 	}

@@ -32,11 +32,11 @@ ref_telnet(const uint8_t *in, size_t n, uint8_t *out)
 			i++;
 		} else if (i + 1 < n && (in[i + 1] < TEL_WILL ||
 		    in[i + 1] > TEL_DONT)) {
-			i += 2;			/* IAC IAC, or another command */
+			i += 2;		/* IAC IAC, or another command */
 		} else if (i + 2 < n) {
 			out[o++] = TEL_IAC;
-			out[o++] = in[i + 1] == TEL_DO || in[i + 1] == TEL_DONT ?
-			    TEL_WONT : TEL_DONT;
+			out[o++] = in[i + 1] == TEL_DO ||
+			    in[i + 1] == TEL_DONT ? TEL_WONT : TEL_DONT;
 			out[o++] = in[i + 2];
 			i += 3;
 		} else
@@ -74,7 +74,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(glen == wlen && memcmp(got, want, wlen) == 0,
 	    "%zu bytes of replies, the reference has %zu", glen, wlen);
 
-	memset(&p.tel_state, 0, sizeof(p.tel_state));
+	p.tel_state = 0;
 	p.tel_cmd = 0;
 	telnet_scan(&p, in, n);
 	whole = wlen < TELNET_BUF_SIZE / 3 * 3 ? wlen : TELNET_BUF_SIZE / 3 * 3;
