@@ -150,12 +150,16 @@ addr_peer_name(const struct sockaddr *sa, socklen_t len, const char *path,
 {
 	char	host[ADDR_HOSTLEN], port[ADDR_PORTLEN];
 
+	/* A Unix name is any bytes its owner chose: escaped for the line. */
 	if (path != NULL) {
-		(void)snprintf(name, size, "%s", path);
+		(void)escape_bytes(name, size, path, strlen(path));
 		return;
 	}
 	addr_text(sa, len, host, port);
-	(void)snprintf(name, size, "%s %s", host, port);
+	if (sa->sa_family == AF_UNIX)
+		(void)escape_bytes(name, size, host, strlen(host));
+	else
+		(void)snprintf(name, size, "%s %s", host, port);
 }
 
 int

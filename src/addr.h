@@ -61,8 +61,10 @@ void	addr_service(const char *, int, char *, size_t);
 int	addr_unix(const char *, struct sockaddr_un *, socklen_t *);
 
 /*
- * A client as -v names it: "ADDR PORT", or path (the listener's, for a
- * Unix-domain client, which mostly has no name of its own) if not NULL.
+ * A client as -v names it: "ADDR PORT", a Unix-domain client's own path,
+ * or path (the listener's, for a Unix-domain client, which mostly has no
+ * name of its own) if not NULL; Unix names with their non-printable bytes
+ * escaped (escape_bytes()).
  */
 void	addr_peer_name(const struct sockaddr *, socklen_t, const char *,
 	    char *, size_t);

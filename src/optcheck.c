@@ -9,8 +9,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "options.h"
+#include "parse.h"
 
 /* The server modes: what each needs, and what cannot go together. */
 static void
@@ -97,6 +99,9 @@ opt_check(const struct options *opt)
 		usage_error("-Z cannot be used with -u");
 	if (opt->dccp && opt->unixsock)
 		usage_error("-Z cannot be used with -U");
+	if (opt->unixsock && opt->family != AF_UNSPEC)
+		usage_error("-U cannot be used with %s",
+		    opt->family == AF_INET ? "-4" : "-6");
 	if (opt->unixsock && opt->source != NULL &&
 	    opt->socktype != SOCK_DGRAM)
 		usage_error("-s with -U needs -u (a datagram reply socket)");
@@ -116,3 +121,43 @@ opt_check(const struct options *opt)
 		    "-U" : opt->exec != NULL ? "-e" : "-c");
 }
 
+
+/* One host word (what: "host", "address", ...) that parse_host() refused. */
+static void
+check_host(const char *host, const char *what)
+{
+	char	shown[96], c[8];
+	size_t	bad;
+
+	/* The user's bytes, CR or LF included, stay on one line. */
+	(void)escape_bytes(shown, sizeof(shown), host, strlen(host));
+	switch (parse_host(host, &bad)) {
+	case HOST_OK:
+		return;
+	case HOST_EMPTY:
+		usage_error("empty %s", strcmp(what, "host") == 0 ?
+		    "host name" : what);
+	case HOST_TOO_LONG:
+		usage_error("%s '%.32s...' is longer than 253 characters",
+		    what, shown);
+	case HOST_BRACKET:
+		usage_error("unclosed '[' in %s '%s'", what, shown);
+	case HOST_CHAR:
+		usage_error("invalid character '%s' in %s '%s'",
+		    escape_bytes(c, sizeof(c), &host[bad], 1), what, shown);
+	default:
+		usage_error("invalid IPv6 address '%s' for %s", shown, what);
+	}
+}
+
+void
+opt_check_hosts(const struct options *opt)
+{
+	if (opt->host != NULL)
+		check_host(opt->host, opt->mode == MODE_LISTEN ?
+		    "address" : "host");
+	if (opt->source != NULL && !opt->unixsock)
+		check_host(opt->source, "-s address");
+	if (opt->proxy_host != NULL)
+		check_host(opt->proxy_host, "proxy address");
+}

@@ -248,8 +248,6 @@ take_scan_operands(struct options *opt, int argc, char *argv[])
 		usage_error(argc == 0 ? "missing HOST and PORT to scan" :
 		    "missing PORT to scan");
 	opt->host = argv[0];
-	if (opt->host[0] == '\0')
-		usage_error("empty host name");
 	for (i = 1; i < argc; i++) {
 		switch (addr_port_range(argv[i], proto, &lo, &hi)) {
 		case ADDR_RANGE_OK:
@@ -323,8 +321,6 @@ take_operands(struct options *opt, int argc, char *argv[])
 		usage_error("unexpected argument '%s'", argv[2]);
 	opt->host = argv[0];
 	opt->port = argv[1];
-	if (opt->host[0] == '\0')
-		usage_error("empty host name");
 	check_port(opt->port, opt, 0);
 	take_source_ports(opt);
 }
@@ -547,6 +543,7 @@ opt_parse(struct options *opt, int argc, char *argv[])
 #endif
 	}
 	take_operands(opt, argc - optind, argv + optind);
+	opt_check_hosts(opt);
 }
 
 void

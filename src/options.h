@@ -103,6 +103,12 @@ void	usage_error(const char *, ...) SC_PRINTF(1, 2) SC_NORETURN;
 /* Conflicts and needs between options (optcheck.c): usage errors. */
 void	opt_check(const struct options *);
 
+/*
+ * HOST (or a listener's ADDR), -s and -x's address checked by
+ * parse_host(), once the operands are taken: usage errors (optcheck.c).
+ */
+void	opt_check_hosts(const struct options *);
+
 /* The protocol's name for messages: "tcp", "udp", "unix" or "dccp". */
 const char	*opt_proto(const struct options *);
 

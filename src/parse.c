@@ -1,18 +1,26 @@
 /*
  * parse.c: the strict readers of option values: whole numbers, TIME
- * words and -T keywords.  They return a verdict and never print or exit;
- * options.c turns a bad verdict into a usage error.
+ * words, -T keywords and host syntax.  They return a verdict and never
+ * print or exit; options.c turns a bad verdict into a usage error.
  */
 #include "config.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "parse.h"
+
+#define HOST_MAX	253	/* the longest DNS name, written out */
 
 int
 parse_number(const char *s, long min, long max, long *out)
@@ -144,4 +152,80 @@ parse_hostport(char *s, char **host, char **port)
 		*port = colon + 1;
 	}
 	return s[0] == '\0' ? -1 : 0;
+}
+
+/* What a name, an IPv4 address or an IPv6 zone is made of. */
+static bool
+host_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+}
+
+/* len bytes with a colon among them: IPv6, and perhaps "%zone". */
+static int
+host_ipv6(const char *s, size_t len)
+{
+	struct in6_addr	 a6;
+	char		 addr[INET6_ADDRSTRLEN];
+	const char	*pct = memchr(s, '%', len);
+	size_t		 alen = pct != NULL ? (size_t)(pct - s) : len, i;
+
+	if (alen >= sizeof(addr))
+		return HOST_IPV6;
+	memcpy(addr, s, alen);
+	addr[alen] = '\0';
+	if (inet_pton(AF_INET6, addr, &a6) != 1)
+		return HOST_IPV6;
+	if (pct == NULL)
+		return HOST_OK;
+	if (alen + 1 == len)
+		return HOST_IPV6;		/* "%" and no zone */
+	for (i = alen + 1; i < len; i++)
+		if (!host_char((unsigned char)s[i]))
+			return HOST_IPV6;
+	return HOST_OK;
+}
+
+/* The host proper, len bytes at s, which sit at offset off of the word. */
+static int
+host_body(const char *s, size_t len, size_t off, size_t *bad)
+{
+	bool	colon = memchr(s, ':', len) != NULL;
+	size_t	i;
+
+	if (len == 0)
+		return HOST_EMPTY;
+	/* A stray byte is named as such, even in what looks like IPv6. */
+	for (i = 0; i < len; i++)
+		if (!host_char((unsigned char)s[i]) &&
+		    !(colon && (s[i] == ':' || s[i] == '%'))) {
+			*bad = off + i;
+			return HOST_CHAR;
+		}
+	return colon ? host_ipv6(s, len) : HOST_OK;
+}
+
+int
+parse_host(const char *s, size_t *bad)
+{
+	const char	*close;
+	size_t		 len = strlen(s), unused;
+
+	if (bad == NULL)
+		bad = &unused;
+	*bad = 0;
+	if (len == 0)
+		return HOST_EMPTY;
+	if (len > HOST_MAX + (s[len - 1] == '.'))
+		return HOST_TOO_LONG;
+	if (s[0] != '[')
+		return host_body(s, len, 0, bad);
+	if ((close = strchr(s, ']')) == NULL)
+		return HOST_BRACKET;
+	if (close[1] != '\0') {
+		*bad = (size_t)(close - s) + 1;
+		return HOST_CHAR;
+	}
+	return host_body(s + 1, (size_t)(close - s) - 1, 1, bad);
 }

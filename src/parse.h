@@ -35,4 +35,26 @@ int	parse_tos(const char *);
  */
 int	parse_hostport(char *, char **, char **);
 
+/* Verdicts of parse_host(). */
+enum {
+	HOST_OK = 0,
+	HOST_EMPTY,		/* "" or "[]" */
+	HOST_TOO_LONG,		/* over 253 characters (254 with a final dot) */
+	HOST_BRACKET,		/* a "[" never closed */
+	HOST_CHAR,		/* a byte no host has, at s[*bad] */
+	HOST_IPV6		/* has a colon, but is no IPv6 address */
+};
+
+/*
+ * Whether s can be a host at all, without asking DNS: a name or an IPv4
+ * address (letters, digits, '-', '_' and '.' only, so "localhost." and
+ * "my_host" pass), an IPv6 address with an optional "%zone" (the zone in
+ * the same letters: "fe80::1%eth0"), or either of those in brackets
+ * ("[::1]", "[fe80::1%lo]"; nothing may follow the "]").  Returns HOST_OK
+ * or the first fault found.  For HOST_CHAR, *bad (if bad is not NULL) is
+ * the offset of the first byte that does not belong, which may be a CR,
+ * LF or any other byte.  It never tells whether a name resolves.
+ */
+int	parse_host(const char *, size_t *);
+
 #endif

@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -26,6 +27,24 @@
 #include "util.h"
 
 #define HTTP_LINE_MAX	8192	/* longest status or header line taken */
+
+/*
+ * Zero a buffer that held a password so that the compiler cannot skip it
+ * as a dead store: explicit_bzero(3), or writes through a volatile pointer
+ * where the system lacks it.
+ */
+static void
+wipe(void *p, size_t len)
+{
+#ifdef HAVE_EXPLICIT_BZERO
+	explicit_bzero(p, len);
+#else
+	volatile unsigned char	*v = p;
+
+	while (len-- > 0)
+		*v++ = 0;
+#endif
+}
 
 struct talk {
 	const struct options	*opt;
@@ -80,8 +99,12 @@ recv_exact(struct talk *t, void *buf, size_t len)
 static int
 fail(struct talk *t, const char *why)
 {
+	char	host[256];
+
+	(void)escape_bytes(host, sizeof(host), t->opt->host,
+	    strlen(t->opt->host));
 	sc_warn("proxy %s: connect to %s port %s (tcp) failed: %s",
-	    t->opt->proxy_host, t->opt->host, t->opt->port, why);
+	    t->opt->proxy_host, host, t->opt->port, why);
 	return -1;
 }
 
@@ -122,6 +145,8 @@ password(struct talk *t, char *user, size_t len)
 		return fail(t, "no terminal to ask the password on "
 		    "(give -P USER:PASSWORD)");
 	}
+	/* No stdio buffer: the password is only ever in t->pass. */
+	(void)setvbuf(in, NULL, _IONBF, 0);
 	/*
 	 * Echo goes off before the prompt appears: TCSAFLUSH drops what was
 	 * typed ahead, never the answer to the prompt.  Turning echo back on
@@ -166,6 +191,37 @@ base64(const unsigned char *in, size_t len, char *out)
 	*out = '\0';
 }
 
+/*
+ * The status of an HTTP/1.x status line, "HTTP/1.1 200 Connection
+ * established": the version, one space, exactly three digits and one
+ * more space.  -1 when the line is not that.
+ */
+static int
+http_status(const char *line)
+{
+	const char	*p = line + 5;
+
+	if (strncmp(line, "HTTP/", 5) != 0 || !isdigit((unsigned char)p[0]) ||
+	    p[1] != '.' || !isdigit((unsigned char)p[2]) || p[3] != ' ')
+		return -1;
+	p += 4;
+	if (!isdigit((unsigned char)p[0]) || !isdigit((unsigned char)p[1]) ||
+	    !isdigit((unsigned char)p[2]) || p[3] != ' ')
+		return -1;
+	return (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+}
+
+/* The proxy's line, escaped, as the reason of a failure. */
+static int
+fail_line(struct talk *t, const char *line, size_t len)
+{
+	char	shown[200 * 4 + 1], why[sizeof(shown) + 16];
+
+	(void)escape_bytes(shown, sizeof(shown), line, len < 200 ? len : 200);
+	(void)snprintf(why, sizeof(why), "proxy error \"%s\"", shown);
+	return fail(t, why);
+}
+
 /* HTTP CONNECT: 2xx opens the tunnel; anything else is named. */
 static int
 http_connect(struct talk *t)
@@ -173,7 +229,7 @@ http_connect(struct talk *t)
 	char	req[1024], user[256], cred[600], auth[820], line[HTTP_LINE_MAX];
 	bool	v6 = strchr(t->host, ':') != NULL;
 	size_t	len = 0;
-	int	n, status = 0, first = 1;
+	int	n, sent, status, first = 1;
 
 	auth[0] = '\0';
 	if (t->opt->proxy_user != NULL) {
@@ -181,6 +237,7 @@ http_connect(struct talk *t)
 			return -1;
 		n = snprintf(cred, sizeof(cred), "%s:%s", user, t->pass);
 		base64((const unsigned char *)cred, (size_t)n, auth);
+		wipe(cred, sizeof(cred));
 	}
 	n = snprintf(req, sizeof(req), "CONNECT %s%s%s:%ld HTTP/1.0\r\n"
 	    "Host: %s%s%s:%ld\r\n%s%s%s\r\n",
@@ -188,9 +245,13 @@ http_connect(struct talk *t)
 	    v6 ? "[" : "", t->host, v6 ? "]" : "", t->port,
 	    auth[0] != '\0' ? "Proxy-Authorization: Basic " : "", auth,
 	    auth[0] != '\0' ? "\r\n" : "");
+	wipe(auth, sizeof(auth));
+	sent = n >= 0 && (size_t)n < sizeof(req) ?
+	    send_all(t, req, (size_t)n) : 0;
+	wipe(req, sizeof(req));
 	if (n < 0 || (size_t)n >= sizeof(req))
 		return fail(t, "the host name is too long");
-	if (send_all(t, req, (size_t)n) == -1)
+	if (sent == -1)
 		return fail_errno(t);
 	/* One byte at a time: the tunnel's data may follow the headers. */
 	for (;;) {
@@ -205,15 +266,9 @@ http_connect(struct talk *t)
 		if (len > 0 && line[len - 1] == '\r')
 			line[--len] = '\0';
 		if (first) {
-			if (sscanf(line, "HTTP/%*d.%*d %3d", &status) != 1)
-				status = 0;
-			if (status < 200 || status > 299) {
-				char	why[HTTP_LINE_MAX + 16];
-
-				(void)snprintf(why, sizeof(why), "proxy error "
-				    "\"%.200s\"", line);
-				return fail(t, why);
-			}
+			status = http_status(line);
+			if (status < 200 || status > 299)
+				return fail_line(t, line, len);
 			first = 0;
 		} else if (len == 0)
 			return 0;		/* the empty line: tunnel open */
@@ -243,6 +298,7 @@ socks5(struct talk *t)
 	struct in6_addr	 a6;
 	struct in_addr	 a4;
 	size_t		 n = 0, ulen, plen, skip;
+	int		 r;
 
 	buf[n++] = 5;
 	buf[n++] = t->opt->proxy_user != NULL ? 2 : 1;
@@ -268,7 +324,9 @@ socks5(struct talk *t)
 		buf[n++] = (unsigned char)plen;
 		memcpy(&buf[n], t->pass, plen);
 		n += plen;
-		if (send_all(t, buf, n) == -1 || recv_exact(t, ans, 2) == -1)
+		r = send_all(t, buf, n);
+		wipe(buf, sizeof(buf));
+		if (r == -1 || recv_exact(t, ans, 2) == -1)
 			return fail_errno(t);
 		if (ans[1] != 0)
 			return fail(t, "the proxy refused the user and "
@@ -377,12 +435,15 @@ proxy_handshake(const struct options *opt, int fd)
 		    opt->host + 1);
 	else
 		(void)snprintf(t.host, sizeof(t.host), "%s", opt->host);
+	/* options.c refuses such a HOST; a line break would forge headers. */
+	if (strpbrk(t.host, "\r\n") != NULL)
+		return fail(&t, "a line break in the host name");
 	if (opt->proxy_type == PROXY_CONNECT)
 		r = http_connect(&t);
 	else if (opt->proxy_type == PROXY_SOCKS4)
 		r = socks4(&t);
 	else
 		r = socks5(&t);
-	memset(t.pass, 0, sizeof(t.pass));
+	wipe(t.pass, sizeof(t.pass));
 	return r;
 }

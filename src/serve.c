@@ -56,17 +56,14 @@ static void
 say_received(const struct options *opt, const struct sockaddr_storage *peer,
     socklen_t len)
 {
-	char	name[ADDR_HOSTLEN + ADDR_PORTLEN + 2], port[ADDR_PORTLEN];
+	char	name[ADDR_HOSTLEN + ADDR_PORTLEN + 2];
 
 	if (verbose == 0)
 		return;
 	/* A Unix datagram client is named by its reply socket's path; Unix
 	 * stream clients are mostly unnamed: name the listener's path. */
-	if (opt->unixsock && opt->socktype == SOCK_DGRAM)
-		addr_text((const struct sockaddr *)peer, len, name, port);
-	else
-		addr_peer_name((const struct sockaddr *)peer, len,
-		    opt->unixsock ? opt->path : NULL, name, sizeof(name));
+	addr_peer_name((const struct sockaddr *)peer, len, opt->unixsock &&
+	    opt->socktype != SOCK_DGRAM ? opt->path : NULL, name, sizeof(name));
 	sc_status("Connection received on %s", name);
 }
 

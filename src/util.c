@@ -290,3 +290,31 @@ unlink_at_exit(const char *path)
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		(void)sigaction(sigs[i], &sa, NULL);
 }
+
+char *
+escape_bytes(char *dst, size_t size, const void *src, size_t len)
+{
+	const unsigned char	*s = src;
+	char			 one[5];
+	size_t			 i, n, used = 0;
+
+	if (size == 0)
+		return dst;
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\\')
+			n = (size_t)snprintf(one, sizeof(one), "\\\\");
+		else if (s[i] == '\n' || s[i] == '\r' || s[i] == '\t')
+			n = (size_t)snprintf(one, sizeof(one), "\\%c",
+			    s[i] == '\n' ? 'n' : s[i] == '\r' ? 'r' : 't');
+		else if (s[i] >= 0x20 && s[i] < 0x7f)
+			n = (size_t)snprintf(one, sizeof(one), "%c", s[i]);
+		else
+			n = (size_t)snprintf(one, sizeof(one), "\\x%02x", s[i]);
+		if (used + n >= size)
+			break;		/* never half an escape */
+		memcpy(dst + used, one, n);
+		used += n;
+	}
+	dst[used] = '\0';
+	return dst;
+}

@@ -94,4 +94,12 @@ void	fix_std_fds(void);
  */
 void	unlink_at_exit(const char *);
 
+/*
+ * len bytes of src as text for a message, into dst (size bytes, always
+ * NUL-terminated when size > 0): printable ASCII as is, a backslash
+ * doubled, tab, CR and LF as \t, \r, \n, any other byte as \xHH.  What
+ * does not fit is dropped, never half an escape.  Returns dst.
+ */
+char	*escape_bytes(char *, size_t, const void *, size_t);
+
 #endif

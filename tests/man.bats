@@ -54,6 +54,17 @@ MAN=$SOCKCAT_SRCDIR/man/sockcat.1
 
 # The EXAMPLES, with loopback in place of the example hosts.
 
+# man_example FIRST-WORDS: the literal block of the example whose text
+# begins with FIRST-WORDS, as shell text: mdoc's \e undone, the "$ "
+# prompt dropped.
+man_example() {
+	awk -v head="$1" '
+	    index($0, head) == 1 { found = 1; next }
+	    found && /^\.Bd/ { inblock = 1; next }
+	    inblock && /^\.Ed/ { exit }
+	    inblock { print }' "$MAN" | sed -e 's/\\e/\\/g' -e 's/^\$ //'
+}
+
 @test "example: a file copied with a listener and a -N sender arrives whole" {
 	local port=$(free_port) file=$BATS_TEST_TMPDIR/backup.tar
 	head -c 300000 /dev/urandom >"$file"
@@ -85,7 +96,7 @@ MAN=$SOCKCAT_SRCDIR/man/sockcat.1
 	[ "$output" = $'STAT pid 1\r\nEND\r' ]
 }
 
-@test "example: -w 2 -d tells an open port from a closed one" {
+@test "example: -w 2 -d prints a server's greeting, and a closed port fails at once" {
 	local port=$(free_port) closed=$(free_port)
 	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/peer" \
 	    'send:SSH-2.0-test\r\n' hold
@@ -94,6 +105,16 @@ MAN=$SOCKCAT_SRCDIR/man/sockcat.1
 	[ "$output" = $'SSH-2.0-test\r' ]
 	run -1 --separate-stderr timeout 10 "$SOCKCAT" -w 2 -d 127.0.0.1 "$closed"
 	[ "$stderr" = "sockcat: connect to 127.0.0.1 port $closed (tcp) failed: Connection refused" ]
+}
+
+@test "the -q example: with -q 1 a reply in parts under a second apart is printed whole" {
+	local port=$(free_port)
+	grep -q 'in three parts half a second apart is printed whole' "$MAN"
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/peer" drain \
+	    'send:one\n' sleep:0.7 'send:two\n' sleep:0.7 'send:three\n' hold
+	wait_listen "$port"
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -q 1 127.0.0.1 "$port" <<<ask
+	[ "$output" = $'one\ntwo\nthree' ]
 }
 
 @test "example: one UDP datagram sent with -q 0 reaches a -u -l -W 1 listener, which exits" {
@@ -164,4 +185,32 @@ c.sendall(b"HTTP/1.0 200 OK\r\n\r\n{\"Version\":\"x\"}\n"); c.close()
 	wait_listen "$port"
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -vv -N 127.0.0.1 "$port" <"$file"
 	[[ "$stderr" =~ sockcat:\ 12345\ bytes\ sent,\ 0\ bytes\ received\ in\ [0-9]+\.[0-9]{3}\ seconds ]]
+}
+
+@test "example: the tiny HTTP responder answers every request in full, never with a reset" {
+	local cmd
+	cmd=$(man_example "A tiny HTTP responder")
+	[[ $cmd == "sockcat -l 8080 --fork -c "* ]]
+	# as written in the page, on a port the kernel picks
+	cmd=${cmd/#sockcat -l 8080/exec \"\$SOCKCAT\" -v -l 127.0.0.1 0}
+	start_bg bash -c "$cmd"
+	wait_line "$BG_ERR" '^Listening on 127\.0\.0\.1 [0-9]+$'
+	local port
+	port=$(sed -n 's/^Listening on 127\.0\.0\.1 //p' "$BG_ERR")
+	run -0 timeout 60 python3 - "$port" <<'PY'
+import http.client, sys
+for i in range(20):
+    c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=10)
+    c.request("GET", "/", headers={"User-Agent": "man.bats"})
+    r = c.getresponse()
+    print(r.status, repr(r.read()))
+    c.close()
+PY
+	[ "${#lines[@]}" -eq 20 ]
+	[ "$(sort -u <<<"$output")" = "200 b'hello\\n'" ]
+	# a sockcat client that sends a request and reads until the close
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -q 0 127.0.0.1 "$port" \
+	    < <(printf 'GET / HTTP/1.0\r\nHost: x\r\n\r\n')
+	[ "$output" = $'HTTP/1.0 200 OK\r\n\r\nhello' ]
+	[ -z "$stderr" ]
 }

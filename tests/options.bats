@@ -22,6 +22,44 @@ closed_port() {
 	free_port tcp
 }
 
+# offline CMD...: run CMD where no name can be looked up off the machine:
+# a network namespace of its own (a loopback, down), an nsswitch.conf
+# that says "files" only and a hosts file with localhost alone, both
+# bind-mounted in a private mount namespace for CMD only.
+offline() {
+	local dir=$BATS_TEST_TMPDIR
+	printf 'hosts: files\nservices: files\n' >"$dir/nsswitch.offline"
+	printf '127.0.0.1 localhost\n::1 localhost\n' >"$dir/hosts.offline"
+	unshare -mn sh -c 'mount --bind "$0" /etc/nsswitch.conf &&
+	    mount --bind "$1" /etc/hosts && shift && exec "$@"' \
+	    "$dir/nsswitch.offline" "$dir/hosts.offline" "$@"
+}
+
+# need_offline: skip unless offline can make its namespaces.
+need_offline() {
+	unshare -mn true 2>/dev/null ||
+	    skip "no private mount and network namespaces here (needs root)"
+}
+
+# offline_usage_error ARGS...: usage_error, run offline: a build that took
+# a bad HOST for a name to look up fails to resolve (status 1) instead,
+# and no query leaves the machine.
+offline_usage_error() {
+	run -2 --separate-stderr offline timeout 10 "$SOCKCAT" "$@" </dev/null
+	[ -z "$output" ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ $stderr == "sockcat: "* ]]
+	[[ $stderr == *"Try 'sockcat --help'" ]]
+}
+
+# not_usage_error ARGS...: sockcat ARGS, offline, is no usage error: it
+# fails to resolve or to connect (status 1) without the --help hint.
+not_usage_error() {
+	run -1 --separate-stderr offline timeout 10 "$SOCKCAT" "$@" </dev/null
+	[[ $stderr == "sockcat: "* ]]
+	[[ $stderr != *"Try 'sockcat --help'"* ]]
+}
+
 @test "an unknown short option is a usage error" {
 	usage_error -Q 127.0.0.1 80
 	[[ $stderr == *"-Q"* ]]
@@ -121,6 +159,77 @@ closed_port() {
 
 @test "-U with -p is a usage error" {
 	usage_error -U -p 1234 "$BATS_TEST_TMPDIR/sock"
+}
+
+@test "-U with -4 or -6 is a usage error" {
+	usage_error -U -4 "$BATS_TEST_TMPDIR/sock"
+	[[ $stderr == "sockcat: -U cannot be used with -4. "* ]]
+	usage_error -6 -U -l "$BATS_TEST_TMPDIR/sock"
+	[[ $stderr == "sockcat: -U cannot be used with -6. "* ]]
+}
+
+@test "a HOST that can never be a name or an address is a usage error, not a failed lookup" {
+	need_offline
+	local long
+	long=$(printf 'a%.0s' {1..254})
+	offline_usage_error "" 80
+	[[ $stderr == "sockcat: empty host name. "* ]]
+	offline_usage_error "$long" 80
+	[[ $stderr == *"is longer than 253 characters"* ]]
+	offline_usage_error "[::1" 80
+	[[ $stderr == *"unclosed '[' in host '[::1'"* ]]
+	offline_usage_error 1:2:3:4:5:6:7:8:9 80
+	[[ $stderr == *"invalid IPv6 address '1:2:3:4:5:6:7:8:9'"* ]]
+	offline_usage_error "a b" 80
+	[[ $stderr == *"invalid character ' ' in host 'a b'"* ]]
+	offline_usage_error "host/path" 80
+	[[ $stderr == *"invalid character '/'"* ]]
+	offline_usage_error "a%b" 80
+	offline_usage_error "[::1]x" 80
+	offline_usage_error "fe80::1%" 80
+	offline_usage_error "::1:g" 80
+}
+
+@test "a HOST with a CR or LF is a usage error shown on one line, escaped" {
+	need_offline
+	offline_usage_error $'evil\r\nX-Injected: 1' 80
+	[[ $stderr == *"invalid character '\\r' in host 'evil\\r\\nX-Injected: 1'"* ]]
+	offline_usage_error $'a\nb' 80
+	[[ $stderr == *"'a\\nb'"* ]]
+}
+
+@test "a listener's ADDR, -s, -x and a scanned host are checked as HOST is" {
+	need_offline
+	offline_usage_error -l "a b" 0
+	[[ $stderr == *"in address 'a b'"* ]]
+	offline_usage_error -l -s "[::1" -p 0
+	offline_usage_error -s "a b" 127.0.0.1 80
+	[[ $stderr == *"in -s address 'a b'"* ]]
+	offline_usage_error -x "a b" 127.0.0.1 80
+	[[ $stderr == *"in proxy address 'a b'"* ]]
+	offline_usage_error -x "[1:2:3:4:5:6:7:8:9]:1080" 127.0.0.1 80
+	offline_usage_error -z "a b" 80
+	[[ $stderr == *"in host 'a b'"* ]]
+	offline_usage_error -z "" 80
+	offline_usage_error -z -s "a b" 127.0.0.1 80
+}
+
+@test "underscores, a final dot, a 253-character name, zones and brackets are no usage errors" {
+	need_offline
+	local long
+	long=$(printf 'a%.0s' {1..253})
+	not_usage_error my_host.invalid 80
+	[[ $stderr == *my_host.invalid* ]]
+	not_usage_error localhost. 80
+	not_usage_error "$long" 80
+	not_usage_error "$long." 80
+	not_usage_error -w 1 fe80::1%lo 80
+	not_usage_error -w 1 "[fe80::1%lo]" 80
+	not_usage_error -w 1 "[::1]" 80
+	not_usage_error -w 1 "[127.0.0.1]" 80
+	not_usage_error -w 1 -s ::1 ::1 80
+	not_usage_error -w 1 -x "[::1]:1080" 127.0.0.1 80
+	not_usage_error -v -w 1 -z 127.0.0.1 80
 }
 
 @test "an extra positional argument is a usage error" {
@@ -264,7 +373,8 @@ closed_port() {
 }
 
 @test "an unresolvable host under -n exits 1 with one line naming it" {
-	run -1 --separate-stderr timeout 20 "$SOCKCAT" -n nosuch.invalid 80 </dev/null
+	need_offline
+	run -1 --separate-stderr offline timeout 20 "$SOCKCAT" -n nosuch.invalid 80 </dev/null
 	[ -z "$output" ]
 	[ "${#stderr_lines[@]}" -eq 1 ]
 	[[ $stderr == "sockcat: "*nosuch.invalid* ]]
@@ -272,7 +382,8 @@ closed_port() {
 }
 
 @test "an unresolvable host name exits 1 with one line naming it" {
-	run -1 --separate-stderr timeout 30 "$SOCKCAT" nosuch.invalid 80 </dev/null
+	need_offline
+	run -1 --separate-stderr offline timeout 30 "$SOCKCAT" nosuch.invalid 80 </dev/null
 	[ -z "$output" ]
 	[ "${#stderr_lines[@]}" -eq 1 ]
 	[[ $stderr == "sockcat: "*nosuch.invalid* ]]

@@ -117,9 +117,13 @@ through() {
 
 @test "-X 4 is SOCKS 4: the host resolved here to IPv4, -P as the user id" {
 	local port
+	need_unshare
 	echo_peer
 	start_proxy socks4
-	through -N -X 4 -P bob -x "127.0.0.1:$PROXY_PORT" localhost "$port"
+	# localhost from a hosts file of our own: never a DNS query
+	run --separate-stderr with_hosts '127.0.0.1 localhost' timeout 20 \
+	    "$SOCKCAT" -N -X 4 -P bob -x "127.0.0.1:$PROXY_PORT" localhost \
+	    "$port" <<<"through the proxy"
 	[ "$status" -eq 0 ]
 	[ "$output" = "through the proxy" ]
 	[ "$(asked host)" = 127.0.0.1 ]
@@ -171,6 +175,50 @@ through() {
 	through -X connect -x "127.0.0.1:$PROXY_PORT" 127.0.0.1 9
 	[ "$status" -eq 1 ]
 	[[ $stderr == *'failed: proxy error "HTTP/1.1 502 Nope"' ]]
+}
+
+# refused_status LINE: the CONNECT proxy answers LINE; sockcat must refuse
+# it, naming it (escaped) in one line, status 1.
+refused_status() {
+	start_proxy connect --status "$1"
+	run -1 --separate-stderr timeout 20 "$SOCKCAT" -X connect \
+	    -x "127.0.0.1:$PROXY_PORT" 127.0.0.1 9 </dev/null
+	[ -z "$output" ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[ "$stderr" = "sockcat: proxy 127.0.0.1: connect to 127.0.0.1 port 9 (tcp) failed: proxy error \"$2\"" ]
+}
+
+@test "an HTTP status must be exactly three digits and a space: 2000 or 200x is no 200" {
+	refused_status 'HTTP/1.1 2000 OK' 'HTTP/1.1 2000 OK'
+	refused_status 'HTTP/1.1 200x OK' 'HTTP/1.1 200x OK'
+	refused_status 'HTTP/1.1 200OK' 'HTTP/1.1 200OK'
+	refused_status 'HTTP/1.1 20 OK' 'HTTP/1.1 20 OK'
+	refused_status 'HTTP/1.1  200 OK' 'HTTP/1.1  200 OK'
+	refused_status 'HTTP/1.1 +200 OK' 'HTTP/1.1 +200 OK'
+	# a 2xx status with an empty reason phrase still opens the tunnel
+	start_proxy connect --status 'HTTP/1.0 204 '
+	run -0 --separate-stderr timeout 20 "$SOCKCAT" -X connect \
+	    -x "127.0.0.1:$PROXY_PORT" 127.0.0.1 9 </dev/null
+	[ -z "$stderr" ]
+}
+
+@test "bytes of the proxy's answer that are not printable are escaped in the message" {
+	refused_status 'HTTP/1.1 403 \x1b]0;owned\x07 \x1b[2J\\ \x00x\xff' \
+	    'HTTP/1.1 403 \x1b]0;owned\x07 \x1b[2J\\ \x00x\xff'
+	[[ $stderr != *$'\e'* ]]
+	[[ $stderr != *$'\a'* ]]
+}
+
+@test "a HOST with a CR or LF is a usage error, and the proxy is never asked" {
+	start_proxy connect
+	run -2 --separate-stderr timeout 20 "$SOCKCAT" -X connect \
+	    -x "127.0.0.1:$PROXY_PORT" $'evil\r\nX-Injected: 1' 80 </dev/null
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ $stderr == *"Try 'sockcat --help'" ]]
+	[ ! -e "$PROXY_LOG" ]
+	run -2 --separate-stderr timeout 20 "$SOCKCAT" -X connect \
+	    -x "127.0.0.1:$PROXY_PORT" $'a\nb' 80 </dev/null
+	[ ! -e "$PROXY_LOG" ]
 }
 
 @test "bytes that follow the proxy's answer in the same packet are the peer's, kept" {

@@ -2,7 +2,7 @@
 """A one-client proxy for the -x tests: SOCKS 4, SOCKS 5 or HTTP CONNECT.
 
 usage: proxy.py TYPE LOG [--host H] [--fail CODE] [--auth USER:PASS]
-                [--banner TEXT]
+                [--banner TEXT] [--status LINE]
 
 Listens on H (127.0.0.1) port 0 and prints "port N".  Takes one client,
 reads its request and writes what it asked for to LOG as JSON (type,
@@ -13,7 +13,13 @@ target, answers success, and relays both ways until both sides are done.
 --auth makes SOCKS 5 demand RFC 1929 user and password, and CONNECT demand
 a Proxy-Authorization header (407 otherwise).  --banner sends TEXT through
 the tunnel right after the success answer, in the same send, so a client
-that reads past the answer would swallow it.
+that reads past the answer would swallow it.  --status (CONNECT) answers
+with LINE (Python escapes such as \\r or \\x1b allowed), an empty line,
+and a close, without connecting anywhere: what the client makes of a
+status line.
+
+It never looks a name up: a target that is not an IP address is refused
+(localhost is taken as 127.0.0.1), so no test sends a DNS query.
 """
 import argparse
 import base64
@@ -46,6 +52,21 @@ def pipe(src, dst):
         dst.shutdown(socket.SHUT_WR)
     except OSError:
         pass
+
+
+def connect_target(host, port):
+    """The target, by address only: never a DNS query."""
+    if host == "localhost":
+        host = "127.0.0.1"
+    for fam in (socket.AF_INET, socket.AF_INET6):
+        try:
+            socket.inet_pton(fam, host)
+            break
+        except OSError:
+            pass
+    else:
+        raise OSError("not an IP address: %r" % host)
+    return socket.create_connection((host, port), timeout=10)
 
 
 def relay(client, target):
@@ -88,7 +109,7 @@ def socks5(c, args, log):
     if args.fail is not None:
         c.sendall(bytes([5, args.fail, 0, 1, 0, 0, 0, 0, 0, 0]))
         return None
-    target = socket.create_connection((host, port), timeout=10)
+    target = connect_target(host, port)
     # A bound address given as a name, to exercise the variable length.
     name = b"bound.example"
     return target, bytes([5, 0, 0, 3, len(name)]) + name + b"\x12\x34"
@@ -108,7 +129,7 @@ def socks4(c, args, log):
     if args.fail is not None:
         c.sendall(bytes([0, args.fail, 0, 0, 0, 0, 0, 0]))
         return None
-    target = socket.create_connection((host, port), timeout=10)
+    target = connect_target(host, port)
     return target, bytes([0, 90, 0, 0, 0, 0, 0, 0])
 
 
@@ -137,7 +158,11 @@ def http_connect(c, args, log):
         c.sendall(b"HTTP/1.1 %d Nope\r\nContent-Length: 0\r\n\r\n"
                   % args.fail)
         return None
-    target = socket.create_connection((host, int(port)), timeout=10)
+    if args.status is not None:
+        line = args.status.encode().decode("unicode_escape")
+        c.sendall(line.encode("latin-1") + b"\r\n\r\n")
+        return None
+    target = connect_target(host, int(port))
     return target, b"HTTP/1.1 200 Connection established\r\nVia: test\r\n\r\n"
 
 
@@ -149,6 +174,7 @@ def main():
     ap.add_argument("--fail", type=int)
     ap.add_argument("--auth")
     ap.add_argument("--banner", default="")
+    ap.add_argument("--status")
     args = ap.parse_args()
     fam = socket.AF_INET6 if ":" in args.host else socket.AF_INET
     ls = socket.socket(fam, socket.SOCK_STREAM)

@@ -207,3 +207,15 @@ s.close()
 	wait_exit "$BG_PID" 10 || false
 	[ ! -e "$SOCK" ]
 }
+
+@test "-v names a Unix client with its path's control bytes escaped, on one line" {
+	local reply=$BATS_TEST_TMPDIR/r$'\e[31m\n'x.sock
+	echo "to the client" >"$BATS_TEST_TMPDIR/in"
+	BG_STDIN=$BATS_TEST_TMPDIR/in start_bg "$SOCKCAT" -v -U -u -l "$SOCK"
+	wait_file "$SOCK"
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -U -u -W 1 \
+	    -s "$reply" "$SOCK" <<<"from the client"
+	wait_line "$BG_OUT" '^from the client$'
+	grep -qxF "Connection received on $BATS_TEST_TMPDIR/r\\x1b[31m\\nx.sock" "$BG_ERR"
+	run ! grep -q $'\e' "$BG_ERR"
+}
