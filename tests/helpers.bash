@@ -264,6 +264,8 @@ fds_taken() {
 need_fd_limit() {
 	[ "$(ulimit -Hn)" = unlimited ] || [ "$(ulimit -Hn)" -ge 4096 ] ||
 	    skip "cannot raise the descriptor limit to 4096"
+}
+
 # server_pid: the pid of the program that the latest start_bg runs under
 # `setsid timeout` (timeout's only child), once it has started.
 server_pid() {
