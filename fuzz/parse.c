@@ -10,6 +10,8 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
+
 #include <ctype.h>
 #include <limits.h>
 #include <netdb.h>
@@ -427,6 +429,77 @@ check_range(const char *s, unsigned variant)
 	    a == lo && b == hi, "\"%s\" does not read back", text);
 }
 
+/* The bytes a name or a zone may hold. */
+static bool
+host_byte(int c)
+{
+	return isalnum(c) || c == '-' || c == '_' || c == '.';
+}
+
+/*
+ * parse_host() against the grammar in parse.h: "[" INNER "]" or INNER;
+ * INNER a name (host bytes, at most 253, or 254 ending in a dot) or an
+ * IPv6 address that inet_pton() takes, with "%zone" of host bytes.  What
+ * the grammar leaves open (an empty zone, whether brackets count towards
+ * the length) may go either way; everything else must match, and a HOST_CHAR points into
+ * the word.
+ */
+static void
+check_host(const char *s, unsigned variant)
+{
+	char		 inner[WORD_MAX + 1], a6[WORD_MAX + 1];
+	unsigned char	 bin[16];
+	const char	*pct, *p;
+	size_t		 n = strlen(s), len, n6, bad = SIZE_MAX;
+	bool		 ok = true, either = false;
+	int		 r;
+
+	(void)variant;
+	if (n > 0 && s[0] == '[') {
+		/* Well formed only as "[" INNER "]" with no other "]". */
+		ok = n >= 2 && s[n - 1] == ']' && strchr(s, ']') == s + n - 1;
+		len = n >= 2 ? n - 2 : 0;
+		memcpy(inner, s + 1, len);
+	} else {
+		len = n;
+		memcpy(inner, s, len);
+	}
+	inner[len] = '\0';
+	if (len == 0)
+		ok = false;
+	else if (strchr(inner, ':') != NULL) {
+		pct = strchr(inner, '%');
+		n6 = pct != NULL ? (size_t)(pct - inner) : len;
+		memcpy(a6, inner, n6);
+		a6[n6] = '\0';
+		ok = ok && inet_pton(AF_INET6, a6, bin) == 1;
+		if (pct != NULL) {
+			either = pct[1] == '\0';	/* an empty zone */
+			for (p = pct + 1; *p != '\0'; p++)
+				ok = ok && host_byte((unsigned char)*p);
+		}
+	} else {
+		for (p = inner; *p != '\0'; p++)
+			ok = ok && host_byte((unsigned char)*p);
+	}
+	/* The length limit holds for every form; brackets may count. */
+	if (len > 254 || (len == 254 && inner[253] != '.'))
+		ok = false;
+	if (n != len && n > 253)
+		either = true;
+	r = parse_host(s, &bad);
+	FUZZ_CHECK(r == HOST_OK || r == HOST_EMPTY || r == HOST_TOO_LONG ||
+	    r == HOST_BRACKET || r == HOST_CHAR || r == HOST_IPV6,
+	    "parse_host(\"%s\") = %d, no verdict", s, r);
+	if (either)
+		return;
+	FUZZ_CHECK((r == HOST_OK) == ok, "parse_host(\"%s\") = %d, the "
+	    "grammar says %s", s, r, ok ? "yes" : "no");
+	if (r == HOST_CHAR)
+		FUZZ_CHECK(bad < n, "parse_host(\"%s\"): bad byte at %zu, past "
+		    "the end", s, bad);
+}
+
 static const struct {
 	const char	*name;
 	void		(*check)(const char *, unsigned);
@@ -437,7 +510,7 @@ static const struct {
 	{ "hostport", check_hostport },
 	{ "port", check_port },
 	{ "range", check_range },
-	/* { "host", check_host }: the host-syntax check, once parse.h has it */
+	{ "host", check_host },
 };
 
 int

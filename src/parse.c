@@ -40,46 +40,79 @@ parse_number(const char *s, long min, long max, long *out)
 	return PARSE_OK;
 }
 
+/*
+ * (int.frac) * 10^shift * mul, exactly, into *ms rounded half up; a value
+ * above zero is at least 1.  int and frac are runs of digits of the given
+ * lengths.  Returns PARSE_OK or PARSE_RANGE (over INT_MAX).
+ */
+static int
+time_value(const char *ip, size_t ilen, const char *fp, size_t flen,
+    int shift, long mul, long *ms)
+{
+	long long	whole = 0;
+	long		carry = 0, t;
+	size_t		i;
+	int		round = 0, nonzero = 0, past = 0;
+
+	/* The integer part and the first shift fraction digits. */
+	for (i = 0; i < ilen + (size_t)shift; i++) {
+		t = i < ilen ? ip[i] - '0' : i - ilen < flen ?
+		    fp[i - ilen] - '0' : 0;
+		nonzero |= t != 0;
+		whole = whole * 10 + t;
+		if (whole > INT_MAX)
+			return PARSE_RANGE;
+	}
+	/* The rest of the fraction times mul, by long multiplication. */
+	for (i = flen; i > (size_t)shift; i--) {
+		t = (fp[i - 1] - '0') * mul + carry;
+		nonzero |= fp[i - 1] != '0';
+		carry = t / 10;
+		past |= t % 10 != 0;	/* a fraction of a ms is left */
+		round = t % 10 >= 5;	/* the first fraction digit, at last */
+	}
+	whole = whole * mul + carry;
+	/* Out of range is the exact value's verdict, not the rounded one's. */
+	if (whole > INT_MAX || (whole == INT_MAX && past))
+		return PARSE_RANGE;
+	whole += round;
+	*ms = whole == 0 && nonzero ? 1 : (long)whole;
+	return PARSE_OK;
+}
+
 int
 parse_time_ms(const char *s, int allow_negative, long *out)
 {
-	const char	*p = s;
-	double		 v = 0, scale = 1000, frac = 0.1;
-	int		 digits = 0, negative = 0;
+	const char	*p = s, *ip, *fp = "";
+	size_t		 ilen, flen = 0;
+	int		 negative = 0;
 
 	if (*p == '-' && allow_negative) {
 		negative = 1;
 		p++;
 	}
-	for (; isdigit((unsigned char)*p); p++, digits++)
-		v = v * 10 + (*p - '0');
-	if (*p == '.')
-		for (p++; isdigit((unsigned char)*p); p++, digits++) {
-			v += (*p - '0') * frac;
-			frac /= 10;
-		}
-	if (digits == 0)
+	for (ip = p; isdigit((unsigned char)*p); p++)
+		;
+	ilen = (size_t)(p - ip);
+	if (*p == '.') {
+		for (fp = ++p; isdigit((unsigned char)*p); p++)
+			;
+		flen = (size_t)(p - fp);
+	}
+	if (ilen + flen == 0)
 		return PARSE_SYNTAX;
-	if (strcmp(p, "ms") == 0)
-		scale = 1;
-	else if (strcmp(p, "m") == 0)
-		scale = 60 * 1000;
-	else if (strcmp(p, "h") == 0)
-		scale = 3600 * 1000;
-	else if (*p != '\0' && strcmp(p, "s") != 0)
+	if (strcmp(p, "ms") != 0 && strcmp(p, "m") != 0 &&
+	    strcmp(p, "h") != 0 && strcmp(p, "s") != 0 && *p != '\0')
 		return PARSE_SYNTAX;
 	if (negative) {
 		*out = -1;
 		return PARSE_OK;
 	}
-	v *= scale;
-	if (v > INT_MAX)
-		return PARSE_RANGE;
-	/* A non-zero time shorter than 1 ms still means "a little". */
-	if (v > 0 && v < 1)
-		v = 1;
-	*out = (long)(v + 0.5);
-	return PARSE_OK;
+	/* Milliseconds: the fraction's first three digits for s, m and h. */
+	if (strcmp(p, "ms") == 0)
+		return time_value(ip, ilen, fp, flen, 0, 1, out);
+	return time_value(ip, ilen, fp, flen, 3, strcmp(p, "m") == 0 ? 60 :
+	    strcmp(p, "h") == 0 ? 3600 : 1, out);
 }
 
 int
