@@ -1,8 +1,10 @@
 /*
  * broker.c: --broker and --chat: one select(2) loop over the listener,
- * stdin and every client; what one client sends is queued for all the
- * others, each queue bounded so that one slow reader never stalls the
- * rest.  It never runs the pump, forks or resolves.
+ * stdin and a list of clients; what one client sends is queued for all
+ * the others.  Back-pressure, not eviction: a sender is read only while
+ * every other client has room for what it says, and a client is dropped
+ * only when it has held others up STALL_MS without taking a byte.  It
+ * never runs the pump, forks or resolves.
  */
 #include "config.h"
 
@@ -13,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,20 +25,33 @@
 #include "addr.h"
 #include "broker.h"
 #include "buf.h"
+#include "chat.h"
 #include "sock.h"
 #include "util.h"
 
-#define QUEUE_MAX	(256 * 1024)	/* bytes owed to one client, at most */
-#define READ_MAX	16384		/* one read; --chat holds half */
+#define QUEUE_MAX	(256 * 1024)	/* clients' data owed to one client */
+#define NOTICE_ROOM	(64 * 1024)	/* and beyond it, --chat's notices */
+#define READ_MAX	16384		/* one read from a sender */
+#define RESERVE		(CHAT_LINE_MAX + CHAT_PREFIX_MAX) /* a relay's need */
+#define STALL_S		5		/* holding others up, not reading */
+#define STALL_MS	(STALL_S * 1000)
 #define PAUSE_MS	100		/* accept pause, out of descriptors */
+#define REFUSE_BURST	64		/* refused at most before that pause */
+
+#define STR_(x)		#x
+#define STR(x)		STR_(x)
 
 struct client {
+	struct client	*next;
 	int		 fd;
 	struct buf	 in;		/* read, not yet relayed */
 	struct buf	 out;		/* owed to this client */
 	long long	 last_active;	/* last byte either way */
+	long long	 held_since;	/* holding a sender up (-1: not) */
 	const char	*gone;		/* why it must go ("": EOF) or NULL */
 	int		 err;		/* or the errno that made it go */
+	size_t		 pre_len;
+	char		 pre[CHAT_PREFIX_MAX];	/* "<userN> " */
 	char		 name[ADDR_HOSTLEN + ADDR_PORTLEN + 1];
 };
 
@@ -47,8 +63,10 @@ struct broker {
 	long			 idle_ms;	/* -w, --idle-timeout (0: no) */
 	long long		 paused_until;	/* accept nothing until then */
 	bool			 stdin_open;
+	bool			 join_waiting;	/* --chat: held for room */
 	struct client		 input;		/* stdin: a source only */
-	struct client		*by_fd[FD_SETSIZE];
+	struct client		*list;		/* in the order they came */
+	char			*frame;		/* --chat: one relay, framed */
 };
 
 /* Mark c to be closed by sweep(); the first reason given stands. */
@@ -61,94 +79,138 @@ drop(struct client *c, const char *why, int err)
 	}
 }
 
+/* Room for clients' data in c's queue, which stops at QUEUE_MAX. */
+static size_t
+data_room(struct client *c)
+{
+	size_t	room = buf_room(&c->out);
+
+	if (c->out.len >= QUEUE_MAX)
+		return 0;
+	return room < QUEUE_MAX - c->out.len ? room : QUEUE_MAX - c->out.len;
+}
+
+/* Does from hold bytes that are ready to go? */
+static bool
+ready(const struct broker *b, const struct client *from, bool flush)
+{
+	const struct buf	*in = &from->in;
+
+	if (!b->opt->chat || flush || in->len >= CHAT_LINE_MAX)
+		return in->len > 0;
+	return memchr(buf_head(in), '\n', in->len) != NULL;
+}
+
 /*
- * Queue pre (a string, or NULL) and len bytes at p for every client but
- * from, all or nothing: a client with no room for them has stopped
- * reading and is dropped.
+ * Pass on what from has read, as far as every other client has room:
+ * framed once under --chat (whole lines behind "<userN> "; see
+ * chat_frame()), then queued for each.  A leaver's unfinished line goes
+ * as it is.  Returns false when ready bytes are held back for want of
+ * room in some queue: from is held up.
  */
-static void
-relay(struct broker *b, const struct client *from, const char *pre,
-    const char *p, size_t len)
+static bool
+deliver(struct broker *b, struct client *from)
 {
 	struct client	*c;
-	size_t		 plen = pre != NULL ? strlen(pre) : 0;
-	int		 fd;
+	const char	*p;
+	size_t		 room, n, used;
+	bool		 flush;
 
-	for (fd = 0; fd < FD_SETSIZE; fd++) {
-		if ((c = b->by_fd[fd]) == NULL || c == from ||
-		    c->gone != NULL)
-			continue;
-		if (buf_room(&c->out) < plen + len) {
-			drop(c, "not reading, over its queue bound", 0);
-			continue;
+	flush = from == &b->input ? !b->stdin_open : from->gone != NULL;
+	while (from->in.len > 0) {
+		room = SIZE_MAX;
+		for (c = b->list; c != NULL; c = c->next)
+			if (c != from && c->gone == NULL && data_room(c) < room)
+				room = data_room(c);
+		if (room < RESERVE)
+			return !ready(b, from, flush);
+		if (room == SIZE_MAX) {
+			/* Nobody to tell. */
+			buf_consume(&from->in, from->in.len);
+			break;
 		}
-		if (plen > 0)
-			buf_append(&c->out, pre, plen);
-		if (len > 0)
-			buf_append(&c->out, p, len);
+		if (b->opt->chat) {
+			n = chat_frame(buf_head(&from->in), from->in.len,
+			    from->pre, from->pre_len, flush, b->frame, room,
+			    &used);
+			p = b->frame;
+		} else {
+			n = used = from->in.len < room ? from->in.len : room;
+			p = buf_head(&from->in);
+		}
+		if (used == 0)
+			break;		/* a line still unfinished */
+		for (c = b->list; c != NULL; c = c->next)
+			if (c != from && c->gone == NULL)
+				buf_append(&c->out, p, n);
+		buf_consume(&from->in, used);
 	}
+	return true;
 }
 
 /*
- * Pass on what c has read.  Under --chat, whole lines each behind
- * "<userN> "; a partial line waits for its newline unless it fills half
- * the input queue (or the sender is leaving): then it goes as it is.
- * Holding at most half keeps room for the next read, even under -C.
+ * Queue a --chat notice for every client, beyond the bound of their data
+ * if need be: one with no room even there has long stopped reading.
  */
 static void
-deliver(struct broker *b, struct client *c, bool flush)
+notice(struct broker *b, const char *text, size_t len)
 {
-	const char	*nl;
-	char		 pre[32];
-	size_t		 n;
+	struct client	*c;
 
-	if (!b->opt->chat) {
-		relay(b, c, NULL, buf_head(&c->in), c->in.len);
-		buf_consume(&c->in, c->in.len);
-		return;
-	}
-	(void)snprintf(pre, sizeof(pre), "<user%d> ", c->fd);
-	while (c->in.len > 0) {
-		nl = memchr(buf_head(&c->in), '\n', c->in.len);
-		if (nl != NULL)
-			n = (size_t)(nl - buf_head(&c->in)) + 1;
-		else if (flush || c->in.len >= c->in.cap / 2)
-			n = c->in.len;
+	for (c = b->list; c != NULL; c = c->next) {
+		if (c->gone != NULL)
+			continue;
+		if (buf_room(&c->out) < len)
+			drop(c, "not reading, over its queue bound", 0);
 		else
-			break;
-		relay(b, c, pre, buf_head(&c->in), n);
-		buf_consume(&c->in, n);
+			buf_append(&c->out, text, len);
 	}
 }
 
-/* Tell everyone who came, and who was there already (ncat's words). */
-static void
-announce_join(struct broker *b, const struct client *c)
+/* The size of the notices of a join, at most (see announce_join()). */
+static size_t
+join_size(const struct broker *b)
 {
-	const struct client	*o;
-	char			 line[sizeof(c->name) + 64];
-	int			 fd, count = 0;
+	const struct client	*c;
+	size_t			 size = sizeof(c->name) + 128;
 
-	(void)snprintf(line, sizeof(line),
-	    "<announce> %s is connected as <user%d>.\n", c->name, c->fd);
-	relay(b, NULL, NULL, line, strlen(line));
-	relay(b, NULL, "<announce> already connected: ", "", 0);
-	for (fd = 0; fd < FD_SETSIZE; fd++) {
-		if ((o = b->by_fd[fd]) == NULL || o == c ||
-		    o->gone != NULL)
+	for (c = b->list; c != NULL; c = c->next)
+		size += strlen(c->name) + CHAT_PREFIX_MAX + 8;
+	return size < QUEUE_MAX / 2 ? size : QUEUE_MAX / 2;
+}
+
+/*
+ * Tell everyone who came, and who was there already (ncat's words):
+ * the text is built whole, then queued once for each.
+ */
+static void
+announce_join(struct broker *b, const struct client *new)
+{
+	const struct client	*c;
+	size_t			 cap = join_size(b) + sizeof(new->name), len;
+	char			*text = xmalloc(cap);
+	int			 count = 0;
+
+	len = (size_t)snprintf(text, cap,
+	    "<announce> %s is connected as <user%d>.\n"
+	    "<announce> already connected: ", new->name, new->fd);
+	for (c = b->list; c != NULL && len < cap; c = c->next) {
+		if (c == new || c->gone != NULL)
 			continue;
-		(void)snprintf(line, sizeof(line), "%s%s as <user%d>",
-		    count++ > 0 ? ", " : "", o->name, o->fd);
-		relay(b, NULL, NULL, line, strlen(line));
+		len += (size_t)snprintf(text + len, cap - len,
+		    "%s%s as <user%d>", count++ > 0 ? ", " : "", c->name,
+		    c->fd);
 	}
-	relay(b, NULL, NULL, count > 0 ? ".\n" : "nobody.\n",
-	    count > 0 ? 2 : 8);
+	if (len < cap)
+		len += (size_t)snprintf(text + len, cap - len, "%s",
+		    count > 0 ? ".\n" : "nobody.\n");
+	notice(b, text, len < cap ? len : cap - 1);
+	free(text);
 }
 
 static void
 client_free(struct broker *b, struct client *c)
 {
-	b->by_fd[c->fd] = NULL;
 	b->clients--;
 	(void)close(c->fd);
 	buf_free(&c->in);
@@ -157,40 +219,111 @@ client_free(struct broker *b, struct client *c)
 }
 
 /*
- * Close every client marked gone.  Their last words and the leave
- * notices may push others over their bound: go round until none is left.
+ * Close the clients marked gone whose last words are out; returns true
+ * if any went.  A leave notice may push another over, and a list walk
+ * cannot survive that: start over after each one.
  */
-static void
+static bool
 sweep(struct broker *b)
 {
+	struct client	**pp, *c;
+	char		  line[64];
+	bool		  any = false;
+	int		  fd;
+
+	for (pp = &b->list; (c = *pp) != NULL;) {
+		if (c->gone == NULL || c->in.len > 0) {
+			pp = &c->next;
+			continue;
+		}
+		if (c->err != 0 || *c->gone != '\0')
+			sc_status("Connection from %s closed: %s", c->name,
+			    c->err != 0 ? strerror(c->err) : c->gone);
+		else if (verbose > 1)
+			sc_status("Connection from %s closed", c->name);
+		*pp = c->next;
+		fd = c->fd;
+		client_free(b, c);
+		any = true;
+		if (b->opt->chat) {
+			(void)snprintf(line, sizeof(line),
+			    "<announce> <user%d> is disconnected.\n", fd);
+			notice(b, line, strlen(line));
+			pp = &b->list;
+		}
+	}
+	return any;
+}
+
+/*
+ * Run each client's clocks: the stall clock while it holds up a sender
+ * (any but itself, by its lack of room) or a waiting --chat join, the idle
+ * clock always.  Drops whom they condemn; returns the earliest deadline
+ * left (-1: none).
+ */
+static long long
+check_clients(struct broker *b, const struct client *held, int nheld,
+    long long now)
+{
 	struct client	*c;
-	char		 line[64];
-	bool		 again_round;
-	int		 fd, cfd;
+	long long	 deadline = -1, at;
+	size_t		 join = b->join_waiting ? join_size(b) : 0;
+	bool		 holding;
+
+	for (c = b->list; c != NULL; c = c->next) {
+		if (c->gone != NULL)
+			continue;
+		holding = data_room(c) < RESERVE &&
+		    (nheld > 1 || (nheld == 1 && held != c));
+		if (!holding && (join == 0 || data_room(c) >= join))
+			c->held_since = -1;
+		else if (c->held_since < 0)
+			c->held_since = now;
+		at = c->held_since + STALL_MS;
+		if (c->held_since >= 0 && now >= at) {
+			drop(c, "not reading for " STR(STALL_S) " s", 0);
+			continue;
+		}
+		if (c->held_since >= 0 && (deadline < 0 || at < deadline))
+			deadline = at;
+		if (b->idle_ms <= 0)
+			continue;
+		at = c->last_active + b->idle_ms;
+		if (now >= at)
+			drop(c, "idle timeout", 0);
+		else if (deadline < 0 || at < deadline)
+			deadline = at;
+	}
+	return deadline;
+}
+
+/*
+ * Before each wait: relay what is pending, run the clocks, close the
+ * gone, and again while closing changed anything.  Returns the earliest
+ * deadline (-1: none).
+ */
+static long long
+settle(struct broker *b, long long now)
+{
+	struct client	*c, *held;
+	long long	 deadline;
+	int		 nheld;
 
 	do {
-		again_round = false;
-		for (fd = 0; fd < FD_SETSIZE; fd++) {
-			if ((c = b->by_fd[fd]) == NULL || c->gone == NULL)
-				continue;
-			if (c->err != 0 || *c->gone != '\0')
-				sc_status("Connection from %s closed: %s",
-				    c->name, c->err != 0 ? strerror(c->err) :
-				    c->gone);
-			else if (verbose > 1)
-				sc_status("Connection from %s closed", c->name);
-			deliver(b, c, true);	/* its last partial line */
-			cfd = c->fd;
-			client_free(b, c);
-			if (b->opt->chat) {
-				(void)snprintf(line, sizeof(line),
-				    "<announce> <user%d> is disconnected.\n",
-				    cfd);
-				relay(b, NULL, NULL, line, strlen(line));
-			}
-			again_round = true;
+		held = NULL;
+		nheld = 0;
+		if (b->input.in.len > 0 && !deliver(b, &b->input)) {
+			held = &b->input;
+			nheld++;
 		}
-	} while (again_round);
+		for (c = b->list; c != NULL; c = c->next)
+			if (c->in.len > 0 && !deliver(b, c)) {
+				held = c;
+				nheld++;
+			}
+		deadline = check_clients(b, held, nheld, now);
+	} while (sweep(b));
+	return deadline;
 }
 
 static void
@@ -201,9 +334,10 @@ refuse(int fd, const char *name, const char *why)
 }
 
 /*
- * Out of descriptors: give back the spare one for a moment, so the
- * waiting client can be accepted and closed at once instead of making
- * the listener readable forever.  If even that fails, rest a while.
+ * Out of descriptors: give back the spare one for a moment, so that the
+ * clients waiting now can be accepted and closed at once instead of
+ * making the listener readable forever; then rest a while in any case,
+ * so that clients knocking again and again cost no more than that.
  */
 static void
 refuse_starved(struct broker *b, long long now, int err)
@@ -211,36 +345,61 @@ refuse_starved(struct broker *b, long long now, int err)
 	struct sockaddr_storage	 peer;
 	socklen_t		 len;
 	char			 name[ADDR_HOSTLEN + ADDR_PORTLEN + 1];
-	int			 fd = -1;
+	int			 fd, n = 0;
 
 	if (b->spare_fd != -1 && (err == EMFILE || err == ENFILE)) {
 		(void)close(b->spare_fd);
-		if ((fd = sock_accept(b->lfd, &peer, &len)) != -1) {
+		/* Only those already waiting: a deadline in the past. */
+		while (n < REFUSE_BURST && fd_wait(b->lfd, false, now) == 0 &&
+		    (fd = sock_accept(b->lfd, &peer, &len)) != -1) {
 			addr_peer_name((struct sockaddr *)&peer, len,
-			    b->opt->unixsock ? b->opt->path : NULL, name, sizeof(name));
+			    b->opt->unixsock ? b->opt->path : NULL, name,
+			    sizeof(name));
 			refuse(fd, name, "(out of descriptors)");
+			n++;
 		}
 		b->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	}
-	if (fd == -1) {
-		if (verbose > 0)
-			sc_warn("accept failed: %s", strerror(err));
-		b->paused_until = now + PAUSE_MS;
-	}
+	if (n == 0 && verbose > 0)
+		sc_warn("accept failed: %s", strerror(err));
+	b->paused_until = now + PAUSE_MS;
 }
 
-/* Take one client: refused, or in the table.  -1 on a fatal error. */
+/* A new client at the end of the list; under --chat, the others are told. */
+static void
+client_add(struct broker *b, int fd, const char *name, long long now)
+{
+	struct client	*c, **pp;
+
+	c = xmalloc(sizeof(*c));
+	memset(c, 0, sizeof(*c));
+	c->fd = fd;
+	buf_init(&c->in, READ_MAX);
+	buf_init(&c->out, QUEUE_MAX + NOTICE_ROOM);
+	c->last_active = now;
+	c->held_since = -1;
+	c->pre_len = chat_prefix(c->pre, fd);
+	(void)snprintf(c->name, sizeof(c->name), "%s", name);
+	for (pp = &b->list; *pp != NULL; pp = &(*pp)->next)
+		;
+	*pp = c;
+	b->clients++;
+	if (b->opt->chat)
+		announce_join(b, c);
+}
+
+/* Take one client: refused, or in the list.  -1 on a fatal error. */
 static int
 on_accept(struct broker *b, long long now)
 {
 	const struct options	*opt = b->opt;
 	struct sockaddr_storage	 peer;
-	struct client		*c;
 	const char		*why;
 	socklen_t		 len;
-	char			 name[sizeof(c->name)];
+	char			 name[ADDR_HOSTLEN + ADDR_PORTLEN + 1];
 	int			 fd;
 
+	b->join_waiting = false;
 	if ((fd = sock_accept(b->lfd, &peer, &len)) == -1) {
 		if (errno != EMFILE && errno != ENFILE && errno != ENOBUFS &&
 		    errno != ENOMEM) {
@@ -265,20 +424,11 @@ on_accept(struct broker *b, long long now)
 		return 0;
 	}
 	sc_status("Connection received on %s", name);
-	c = xmalloc(sizeof(*c));
-	memset(c, 0, sizeof(*c));
-	c->fd = fd;
-	buf_init(&c->in, READ_MAX);
-	buf_init(&c->out, QUEUE_MAX);
-	c->last_active = now;
-	(void)snprintf(c->name, sizeof(c->name), "%s", name);
-	b->by_fd[fd] = c;
-	b->clients++;
-	if (opt->chat)
-		announce_join(b, c);
+	client_add(b, fd, name, now);
 	return 0;
 }
 
+/* Read once from c (or stdin) and pass it on. */
 static void
 on_readable(struct broker *b, struct client *c, long long now)
 {
@@ -288,15 +438,13 @@ on_readable(struct broker *b, struct client *c, long long now)
 	n = buf_fill(&c->in, c->fd, 0, is_stdin && b->opt->crlf, NULL);
 	if (n == -1 && io_again(errno))
 		return;
-	if (n > 0) {
+	if (n > 0)
 		c->last_active = now;
-		deliver(b, c, false);
-	} else if (is_stdin) {
-		/* stdin is done (EOF or error); the clients carry on. */
-		deliver(b, c, true);
-		b->stdin_open = false;
-	} else
+	else if (is_stdin)
+		b->stdin_open = false;	/* EOF or error; the clients go on */
+	else
 		drop(c, "", n == 0 ? 0 : errno);
+	(void)deliver(b, c);
 }
 
 static void
@@ -305,32 +453,34 @@ on_writable(struct client *c, long long now)
 	ssize_t	n;
 
 	n = buf_drain(&c->out, c->fd, 0);
-	if (n > 0)
+	if (n > 0) {
 		c->last_active = now;
-	else if (n == -1 && !io_again(errno))
+		c->held_since = -1;	/* it reads: the stall clock starts over */
+	} else if (n == -1 && !io_again(errno))
 		drop(c, "", errno);	/* EPIPE, ECONNRESET, ... */
 }
 
-/* Drop the idle; returns the earliest deadline left (-1: none). */
-static long long
-check_idle(struct broker *b, long long now)
+/*
+ * A sender (stdin too) is read only while its own queue is at most half
+ * full: the rest waits for room in the others' (see deliver()).
+ */
+static bool
+may_read(const struct client *c)
+{
+	return c->in.len <= c->in.cap / 2;
+}
+
+/* Under --chat: has every client room for the notices of a join? */
+static bool
+join_fits(struct broker *b)
 {
 	struct client	*c;
-	long long	 deadline = -1, at;
-	int		 fd;
+	size_t		 join = join_size(b);
 
-	if (b->idle_ms <= 0)
-		return -1;
-	for (fd = 0; fd < FD_SETSIZE; fd++) {
-		if ((c = b->by_fd[fd]) == NULL || c->gone != NULL)
-			continue;
-		at = c->last_active + b->idle_ms;
-		if (now >= at)
-			drop(c, "idle timeout", 0);
-		else if (deadline < 0 || at < deadline)
-			deadline = at;
-	}
-	return deadline;
+	for (c = b->list; c != NULL; c = c->next)
+		if (c->gone == NULL && data_room(c) < join)
+			return false;
+	return true;
 }
 
 /* One pass: wait for the earliest event or deadline, then serve it. */
@@ -341,24 +491,33 @@ broker_step(struct broker *b)
 	struct timeval	 tv;
 	fd_set		 rfds, wfds;
 	long long	 now = now_ms(), deadline;
-	int		 fd, maxfd = -1;
+	bool		 held_join = false;
+	int		 maxfd = -1;
 
-	deadline = check_idle(b, now);
-	sweep(b);
+	deadline = settle(b, now);
 	FD_ZERO(&rfds);
 	FD_ZERO(&wfds);
-	if (now >= b->paused_until)
+	if (now < b->paused_until) {
+		if (deadline < 0 || b->paused_until < deadline)
+			deadline = b->paused_until;
+	} else if (b->opt->chat && !join_fits(b)) {
+		/* Watched only to learn that someone waits. */
+		held_join = true;
+		if (!b->join_waiting)
+			fd_watch(b->lfd, &rfds, &maxfd);
+	} else {
+		b->join_waiting = false;
 		fd_watch(b->lfd, &rfds, &maxfd);
-	else if (deadline < 0 || b->paused_until < deadline)
-		deadline = b->paused_until;
-	if (b->stdin_open && b->clients > 0)
+	}
+	if (b->stdin_open && b->clients > 0 && may_read(&b->input))
 		fd_watch(STDIN_FILENO, &rfds, &maxfd);
-	for (fd = 0; fd < FD_SETSIZE; fd++) {
-		if ((c = b->by_fd[fd]) == NULL)
+	for (c = b->list; c != NULL; c = c->next) {
+		if (c->gone != NULL)
 			continue;
-		fd_watch(fd, &rfds, &maxfd);
+		if (may_read(c))
+			fd_watch(c->fd, &rfds, &maxfd);
 		if (c->out.len > 0)
-			fd_watch(fd, &wfds, &maxfd);
+			fd_watch(c->fd, &wfds, &maxfd);
 	}
 	if (select(maxfd + 1, &rfds, &wfds, NULL,
 	    select_timeout(deadline, now, &tv)) == -1) {
@@ -368,20 +527,22 @@ broker_step(struct broker *b)
 		return -1;
 	}
 	now = now_ms();
-	for (fd = 0; fd <= maxfd; fd++) {
-		if ((c = b->by_fd[fd]) == NULL)
-			continue;
-		if (c->gone == NULL && FD_ISSET(fd, &wfds))
+	for (c = b->list; c != NULL; c = c->next) {
+		if (c->gone == NULL && FD_ISSET(c->fd, &wfds))
 			on_writable(c, now);
-		if (c->gone == NULL && FD_ISSET(fd, &rfds))
+		if (c->gone == NULL && FD_ISSET(c->fd, &rfds))
 			on_readable(b, c, now);
 	}
 	if (b->stdin_open && FD_ISSET(STDIN_FILENO, &rfds))
 		on_readable(b, &b->input, now);
 	/* Last, so that no new client is looked up in stale sets. */
-	if (FD_ISSET(b->lfd, &rfds))
-		return on_accept(b, now);
-	return 0;
+	if (!FD_ISSET(b->lfd, &rfds))
+		return 0;
+	if (held_join) {
+		b->join_waiting = true;
+		return 0;
+	}
+	return on_accept(b, now);
 }
 
 /*
@@ -393,7 +554,7 @@ int
 broker_run(const struct options *opt, int lfd)
 {
 	struct broker	*b;
-	int		 fd;
+	struct client	*c;
 
 	if (lfd >= FD_SETSIZE) {
 		sc_warn("listening descriptor %d is beyond select()'s reach",
@@ -412,13 +573,18 @@ broker_run(const struct options *opt, int lfd)
 		b->idle_ms = opt->idle_timeout_ms;
 	b->stdin_open = !opt->no_stdin;
 	b->input.fd = STDIN_FILENO;
+	b->input.pre_len = chat_prefix(b->input.pre, 0);
 	buf_init(&b->input.in, READ_MAX);
+	if (opt->chat)
+		b->frame = xmalloc(QUEUE_MAX);
 	while (broker_step(b) == 0)
 		;
-	for (fd = 0; fd < FD_SETSIZE; fd++)
-		if (b->by_fd[fd] != NULL)
-			client_free(b, b->by_fd[fd]);
+	while ((c = b->list) != NULL) {
+		b->list = c->next;
+		client_free(b, c);
+	}
 	buf_free(&b->input.in);
+	free(b->frame);
 	if (b->spare_fd != -1)
 		(void)close(b->spare_fd);
 	(void)close(lfd);

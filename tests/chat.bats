@@ -195,3 +195,33 @@ a.sendall(b"over unix\n")
 assert bf.readline() == b"<user%d> over unix\n" % an
 PY
 }
+
+@test "a flood of bare newlines reaches a reader whole, prefixed, with nobody dropped and memory bounded" {
+	chat
+	child=$(pgrep -P "$BG_PID")
+	py "$port" "$child" <<'PY'
+import threading
+port, child = int(sys.argv[1]), sys.argv[2]
+def rss_kib():
+    with open("/proc/%s/status" % child) as f:
+        return int(re.search(r"^VmRSS:\s+(\d+) kB", f.read(), re.M).group(1))
+a = Client(port); b = Client(port)
+a.line(); a.line()		# B's arrival
+lines = 2 << 20
+threading.Thread(target=a.send, args=(b"\n" * lines,), daemon=True).start()
+want = b"<user%d> \n" % a.n * lines
+got, peak = bytearray(b.buf), 0
+b.buf = b""
+b.s.settimeout(20)
+while len(got) < len(want):
+    chunk = b.s.recv(65536)
+    assert chunk, "EOF after %d of %d bytes" % (len(got), len(want))
+    got += chunk
+    peak = max(peak, rss_kib())
+assert got == want, "lines lost or mangled"
+assert peak < 64 << 10, "broker RSS %d KiB" % peak
+# Both are still there.
+b.send(b"done\n")
+assert a.said() == b"<user%d> done\n" % b.n
+PY
+}
