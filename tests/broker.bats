@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # --broker: one process relays every client's bytes to all the others and
-# never back; a client that stops reading is dropped without stalling the
-# rest; --max-conns, --allow/--deny, per-client -w/--idle-timeout; the
-# select() limit and running out of descriptors are survived; Unix sockets.
+# never back, with back-pressure: busy readers lose nothing, a client that
+# stops reading is dropped after the stall timeout; --max-conns,
+# --allow/--deny, per-client -w/--idle-timeout; the select() limit and
+# running out of descriptors are survived (without spinning); Unix sockets.
 
 bats_require_minimum_version 1.5.0
 load helpers
