@@ -496,3 +496,21 @@ assert recv_exact(b, 5) == b"ping\n"
 PY
 	kill -0 "$child"
 }
+
+@test "the broker's stdin goes at the pace of a slow reader and arrives whole" {
+	port=$(free_port)
+	head -c $((8 << 20)) /dev/urandom >"$BATS_TEST_TMPDIR/in"
+	BG_STDIN=$BATS_TEST_TMPDIR/in broker -v 127.0.0.1 "$port"
+	wait_listen "$port"
+	py "$port" "$BATS_TEST_TMPDIR/in" <<'PY'
+port, path = int(sys.argv[1]), sys.argv[2]
+want = open(path, "rb").read()
+a = joined(conn(port))
+got = bytearray()
+while len(got) < len(want):
+    chunk = a.recv(8192)	# small pieces: slower than a file is read
+    assert chunk, "dropped after %d of %d bytes" % (len(got), len(want))
+    got += chunk
+assert digest(bytes(got)) == digest(want)
+PY
+}
