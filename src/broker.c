@@ -137,7 +137,7 @@ on_writable(struct client *c, long long now)
 	n = buf_drain(&c->out, c->fd, 0);
 	if (n > 0) {
 		c->last_active = now;
-		c->held_since = -1;	/* it reads: the stall clock starts over */
+		c->held_since = -1;	/* it reads: a new stall clock */
 	} else if (n == -1 && !io_again(errno))
 		relay_drop(c, "", errno);	/* EPIPE, ECONNRESET, ... */
 }
