@@ -225,3 +225,34 @@ b.send(b"done\n")
 assert a.said() == b"<user%d> done\n" % b.n
 PY
 }
+
+@test "a chat client that never reads holds the others up only for the stall timeout" {
+	chat -v
+	py "$port" "$BG_ERR" <<'PY'
+import threading
+port, err = int(sys.argv[1]), sys.argv[2]
+# The silent one: a tiny window, never read.
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+s.connect(("127.0.0.1", port))
+a = Client(port); b = Client(port)
+a.line(); a.line()		# B's arrival
+lines = 1 << 20
+line = b"%07d\n"
+threading.Thread(target=a.send, daemon=True,
+    args=(b"".join(line % i for i in range(lines)),)).start()
+t0 = time.monotonic()
+for i in range(lines):
+    got = b.said(20)
+    assert got == b"<user%d> " % a.n + line % i, (i, got[:80])
+assert time.monotonic() - t0 >= 5, "the silent client held nobody up"
+# Someone coming now is greeted at once, and the silent one is gone.
+c = Client(port)
+assert re.search(rb" as <user%d>[,.]" % a.n, c.here), c.here
+assert b" %d as" % s.getsockname()[1] not in c.here, c.here
+log = open(err).read()
+assert re.search(r"^Connection from 127\.0\.0\.1 %d closed: not reading "
+    r"for 5 s$" % s.getsockname()[1], log, re.M), log
+assert log.count("closed") == 1, log
+PY
+}
