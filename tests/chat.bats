@@ -195,3 +195,64 @@ a.sendall(b"over unix\n")
 assert bf.readline() == b"<user%d> over unix\n" % an
 PY
 }
+
+@test "a flood of bare newlines reaches a reader whole, prefixed, with nobody dropped and memory bounded" {
+	chat
+	child=$(pgrep -P "$BG_PID")
+	py "$port" "$child" <<'PY'
+import threading
+port, child = int(sys.argv[1]), sys.argv[2]
+def rss_kib():
+    with open("/proc/%s/status" % child) as f:
+        return int(re.search(r"^VmRSS:\s+(\d+) kB", f.read(), re.M).group(1))
+a = Client(port); b = Client(port)
+a.line(); a.line()		# B's arrival
+lines = 2 << 20
+threading.Thread(target=a.send, args=(b"\n" * lines,), daemon=True).start()
+want = b"<user%d> \n" % a.n * lines
+got, peak = bytearray(b.buf), 0
+b.buf = b""
+b.s.settimeout(20)
+while len(got) < len(want):
+    chunk = b.s.recv(65536)
+    assert chunk, "EOF after %d of %d bytes" % (len(got), len(want))
+    got += chunk
+    peak = max(peak, rss_kib())
+assert got == want, "lines lost or mangled"
+assert peak < 64 << 10, "broker RSS %d KiB" % peak
+# Both are still there.
+b.send(b"done\n")
+assert a.said() == b"<user%d> done\n" % b.n
+PY
+}
+
+@test "a chat client that never reads holds the others up only for the stall timeout" {
+	chat -v
+	py "$port" "$BG_ERR" <<'PY'
+import threading
+port, err = int(sys.argv[1]), sys.argv[2]
+# The silent one: a tiny window, never read.
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+s.connect(("127.0.0.1", port))
+a = Client(port); b = Client(port)
+a.line(); a.line()		# B's arrival
+lines = 1 << 20
+line = b"%07d\n"
+threading.Thread(target=a.send, daemon=True,
+    args=(b"".join(line % i for i in range(lines)),)).start()
+t0 = time.monotonic()
+for i in range(lines):
+    got = b.said(20)
+    assert got == b"<user%d> " % a.n + line % i, (i, got[:80])
+assert time.monotonic() - t0 >= 5, "the silent client held nobody up"
+# Someone coming now is greeted at once, and the silent one is gone.
+c = Client(port)
+assert re.search(rb" as <user%d>[,.]" % a.n, c.here), c.here
+assert b" %d as" % s.getsockname()[1] not in c.here, c.here
+log = open(err).read()
+assert re.search(r"^Connection from 127\.0\.0\.1 %d closed: not reading "
+    r"for 5 s$" % s.getsockname()[1], log, re.M), log
+assert log.count("closed") == 1, log
+PY
+}
