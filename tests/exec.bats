@@ -313,8 +313,9 @@ other_port() {
 	# beside unrelated names that merely look alike.
 	start_bg env PROTO=SCTP TCPREMOTEHOST=evil.example TCPREMOTEINFO=root \
 	    TCP6REMOTEIP=2001:db8::1 TCPREMOTEIP=192.0.2.1 UDPREMOTEPORT=9 \
-	    UNIXREMOTEUID=0 UNIXREMOTEPATH=/run/other NCAT_REMOTE_ADDR=192.0.2.1 \
-	    NCAT_EXTRA=x PROTOCOL=keep1 TCL_LIBRARY=keep2 Unix_note=keep3 \
+	    UNIXREMOTEUID=0 UNIXREMOTEPATH=/run/other \
+	    NCAT_REMOTE_ADDR=192.0.2.1 NCAT_EXTRA=x \
+	    PROTOCOL=keep1 TCL_LIBRARY=keep2 Unix_note=keep3 \
 	    "$SOCKCAT" -l 127.0.0.1 "$port" -c "env >'$env'"
 	wait_listen "$port"
 	quiet_client
