@@ -383,7 +383,7 @@ unix_in_use(const struct sockaddr_un *sun, socklen_t len)
  * found the same stale file could interleave, one probing it while the
  * other replaced it with its live socket, then removing that.  Where the
  * directory cannot be locked at all (unreadable, or a file system without
- * flock), the replacement goes ahead unlocked, as other tools do.
+ * flock), the replacement goes ahead unlocked, as before.
  */
 static int
 unix_replace_stale(int fd, const char *path, const struct sockaddr_un *sun,
