@@ -1,18 +1,22 @@
 /*
  * exec.c: -e PROG [ARGS] (split on blanks, no shell) and -c CMD (through
- * /bin/sh -c): the environment the program is owed, the socket on its
- * standard input and output, and the exec.  It never touches payload.
+ * /bin/sh -c): the environment the program is owed (and none of the
+ * connection variables sockcat inherited), the socket on its standard
+ * input and output, and the exec.  It never touches payload.
  */
 #include "config.h"
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +25,63 @@
 #include "addr.h"
 #include "exec.h"
 #include "util.h"
+
+extern char	**environ;
+
+/*
+ * Does this environment entry ("NAME=value") describe a connection:
+ * PROTO, or a name that starts TCP, UDP, UNIX or NCAT_ (UCSPI's
+ * TCPREMOTEIP, TCP6REMOTEIP, TCPREMOTEHOST, UNIXREMOTEUID..., ncat's
+ * NCAT_REMOTE_ADDR...)?  Case matters: TCL_LIBRARY or Unix_foo are not.
+ */
+static bool
+describes_connection(const char *entry)
+{
+	static const char *const	prefixes[] = {
+		"TCP", "UDP", "UNIX", "NCAT_"
+	};
+	size_t				i;
+
+	if (strncmp(entry, "PROTO=", 6) == 0)
+		return true;
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (strncmp(entry, prefixes[i], strlen(prefixes[i])) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Remove every variable describing a connection from the environment.
+ * Inherited (sockcat itself run by tcpserver, inetd-style, or by ncat),
+ * they would describe another connection, and those of them sockcat does
+ * not set (TCPREMOTEHOST, TCPREMOTEINFO, UNIXREMOTEPATH for an unnamed
+ * peer) would reach the program as if they were about its own.
+ */
+static void
+env_scrub(void)
+{
+	char		**names, *eq;
+	size_t		  n = 0, i;
+
+	for (i = 0; environ[i] != NULL; i++)
+		;
+	names = xreallocarray(NULL, i + 1, sizeof(*names));
+	/* Names first: unsetenv(3) reshuffles environ under our feet. */
+	for (i = 0; environ[i] != NULL; i++) {
+		if (!describes_connection(environ[i]) ||
+		    (eq = strchr(environ[i], '=')) == NULL)
+			continue;
+		names[n] = xmalloc((size_t)(eq - environ[i]) + 1);
+		memcpy(names[n], environ[i], (size_t)(eq - environ[i]));
+		names[n][eq - environ[i]] = '\0';
+		n++;
+	}
+	for (i = 0; i < n; i++) {
+		(void)unsetenv(names[i]);
+		free(names[i]);
+	}
+	free(names);
+}
 
 /* Set PREFIX{IP,PORT} (UCSPI) or the ncat pair from one socket address. */
 static void
@@ -37,10 +98,12 @@ export_addr(const char *proto, const char *side, int fd, int remote)
 	    getsockname(fd, (struct sockaddr *)&ss, &len);
 	if (r == -1 || ss.ss_family == AF_UNSPEC)
 		return;
+	/* An unnamed Unix socket (most stream clients): nothing to say. */
+	if (ss.ss_family == AF_UNIX &&
+	    len <= offsetof(struct sockaddr_un, sun_path))
+		return;
 	addr_text((struct sockaddr *)&ss, len, host, port);
 	if (ss.ss_family == AF_UNIX) {
-		if (host[0] == '\0')
-			return;		/* an unnamed Unix peer */
 		(void)snprintf(name, sizeof(name), "UNIX%sPATH", side);
 		(void)setenv(name, host, 1);
 		(void)snprintf(name, sizeof(name), "NCAT_%s_ADDR",
@@ -93,6 +156,7 @@ exec_peer(const struct options *opt, int fd)
 	for (i = 0; proto[i] != '\0'; i++)
 		proto[i] = (char)toupper((unsigned char)proto[i]);
 
+	env_scrub();
 	(void)setenv("PROTO", proto, 1);
 	(void)setenv("NCAT_PROTO", proto, 1);
 	export_addr(proto, "REMOTE", fd, 1);

@@ -8,9 +8,10 @@
 #include "options.h"
 
 /*
- * Become the -e or -c program for the connected socket fd: UCSPI and
- * ncat environment, fd on descriptors 0 and 1, SIGPIPE back to default,
- * then exec.  Returns only if the exec failed (after saying why).
+ * Become the -e or -c program for the connected socket fd: inherited
+ * PROTO, TCP*, UDP*, UNIX* and NCAT_* variables removed, then the UCSPI
+ * and ncat environment for fd, fd on descriptors 0 and 1, SIGPIPE back
+ * to default, then exec.  Returns only if the exec failed (after saying why).
  */
 void	exec_peer(const struct options *, int);
 

@@ -274,11 +274,10 @@ serve_fork(const struct options *opt, int lfd, struct tap *tap)
 		(void)sigprocmask(SIG_BLOCK, &chld, &old);
 		if ((pid = fork()) == 0) {
 			/* The child serves one client and never cleans up
-			 * what belongs to the parent (the socket file). */
+			 * what belongs to the parent (the socket file);
+			 * signals ignored since we started stay ignored. */
 			(void)signal(SIGCHLD, SIG_DFL);
-			(void)signal(SIGINT, SIG_DFL);
-			(void)signal(SIGTERM, SIG_DFL);
-			(void)signal(SIGHUP, SIG_DFL);
+			unlink_at_exit_disown();
 			(void)sigprocmask(SIG_SETMASK, &old, NULL);
 			(void)close(lfd);
 			if (opt->exec != NULL || opt->sh_exec != NULL) {

@@ -360,6 +360,9 @@ sock_take_peer(int fd, struct sockaddr_storage *peer, socklen_t *len)
 	return 0;
 }
 
+/* How long a listener waits for another to finish replacing a file. */
+#define UNIX_LOCK_MS	10000
+
 /*
  * Is someone still serving the socket at this address?  The probe is a
  * datagram socket's connect(), which never makes a connection: a live
@@ -383,12 +386,55 @@ unix_in_use(const struct sockaddr_un *sun, socklen_t len)
 	return r;
 }
 
+/*
+ * bind(2) refused path: if the file there is a socket nobody serves (its
+ * listener died), replace it.  The look, the probe, the unlink and the
+ * bind happen under the directory's lock (lock_dir_of), which every
+ * sockcat takes to replace or remove a socket file: without it, two that
+ * found the same stale file could interleave, one probing it while the
+ * other replaced it with its live socket, then removing that.  Where the
+ * directory cannot be locked at all (unreadable, or a file system without
+ * flock), the replacement goes ahead unlocked, as before.
+ */
+static int
+unix_replace_stale(int fd, const char *path, const struct sockaddr_un *sun,
+    socklen_t len, const char **what)
+{
+	struct stat	st;
+	int		dfd, r = -1;
+
+	*what = "lock the directory of";
+	if ((dfd = lock_dir_of(path, UNIX_LOCK_MS)) == -1 &&
+	    errno == EWOULDBLOCK)
+		return -1;
+	*what = "bind";
+	if (lstat(path, &st) == -1) {
+		if (errno == ENOENT)	/* gone meanwhile: ours to take */
+			r = bind(fd, (const struct sockaddr *)sun, len);
+		goto out;
+	}
+	if (!S_ISSOCK(st.st_mode)) {
+		errno = ENOTSOCK;
+		goto out;
+	}
+	if (unix_in_use(sun, len)) {
+		errno = EADDRINUSE;
+		goto out;
+	}
+	if (unlink(path) == -1 && errno != ENOENT)
+		goto out;
+	r = bind(fd, (const struct sockaddr *)sun, len);
+out:
+	if (dfd != -1)
+		close_keep_errno(dfd);
+	return r;
+}
+
 int
 sock_unix_listen(const struct options *opt, const char *path,
     const char **what)
 {
 	struct sockaddr_un	sun;
-	struct stat		st;
 	socklen_t		len;
 	int			fd;
 
@@ -398,25 +444,11 @@ sock_unix_listen(const struct options *opt, const char *path,
 	if ((fd = sock_new(opt, AF_UNIX, opt->socktype, 0, what)) == -1)
 		return -1;
 	*what = "bind";
-	if (bind(fd, (struct sockaddr *)&sun, len) == -1) {
-		if (errno != EADDRINUSE || path[0] == '@')
-			goto fail;
-		if (lstat(path, &st) == -1)
-			goto fail;
-		if (!S_ISSOCK(st.st_mode)) {
-			errno = ENOTSOCK;
-			goto fail;
-		}
-		if (unix_in_use(&sun, len)) {
-			errno = EADDRINUSE;
-			goto fail;
-		}
-		/* A stale file from a listener that died: replace it. */
-		if (unlink(path) == -1 && errno != ENOENT)
-			goto fail;
-		if (bind(fd, (struct sockaddr *)&sun, len) == -1)
-			goto fail;
-	}
+	/* A bind that succeeds at once is atomic: nothing was there. */
+	if (bind(fd, (struct sockaddr *)&sun, len) == -1 &&
+	    (errno != EADDRINUSE || path[0] == '@' ||
+	    unix_replace_stale(fd, path, &sun, len, what) == -1))
+		goto fail;
 	*what = "listen";
 	if (opt->socktype != SOCK_DGRAM && listen(fd, SOMAXCONN) == -1) {
 		if (path[0] != '@')

@@ -89,8 +89,9 @@ int	sock_take_peer(int, struct sockaddr_storage *, socklen_t *);
 
 /*
  * A Unix-domain listener at path (stream, or datagram with -u): a stale
- * socket file is replaced, a live one is refused (EADDRINUSE), a file that
- * is not a socket is left alone (ENOTSOCK).
+ * socket file is replaced (under the directory's lock_dir_of), a live one
+ * is refused (EADDRINUSE), a file that is not a socket is left alone
+ * (ENOTSOCK).
  */
 int	sock_unix_listen(const struct options *, const char *,
 	    const char **);

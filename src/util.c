@@ -1,9 +1,14 @@
 /*
  * util.c: the helpers every module shares: one-line messages with the
  * "sockcat: " prefix whatever argv[0] is, a monotonic millisecond clock,
- * checked allocation, whole writes and descriptor flags.
+ * checked allocation, whole writes, descriptor flags, and the socket
+ * files removed at exit (only by the process that bound them).
  */
 #include "config.h"
+
+#include <sys/types.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -247,21 +252,95 @@ fix_std_fds(void)
 }
 
 #define CLEANUP_MAX	2
-#define CLEANUP_LEN	128
+#define CLEANUP_LEN	128		/* sun_path is shorter everywhere */
+#define CLEANUP_LOCK_MS	1000		/* at exit: not worth a long wait */
 
-static char	cleanup_paths[CLEANUP_MAX][CLEANUP_LEN];
-static volatile sig_atomic_t cleanup_count;
+int
+lock_dir_of(const char *path, long ms)
+{
+	char		 dir[CLEANUP_LEN];
+	const char	*slash;
+	long long	 deadline = deadline_after(ms);
+	size_t		 len;
+	int		 fd;
 
+	/* No allocation: this runs in a signal handler too. */
+	if ((slash = strrchr(path, '/')) == NULL) {
+		dir[0] = '.';
+		len = 1;
+	} else {
+		len = slash == path ? 1 : (size_t)(slash - path);
+		if (len >= sizeof(dir)) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		memcpy(dir, path, len);
+	}
+	dir[len] = '\0';
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	while (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		if (!io_again(errno) || now_ms() >= deadline) {
+			if (io_again(errno))
+				errno = EWOULDBLOCK;
+			(void)close(fd);
+			return -1;
+		}
+		sleep_ms(10);
+	}
+	return fd;
+}
+
+/*
+ * A socket file this process bound: removed at exit only while the path
+ * still names that socket (same device and inode), so a file that someone
+ * moved there since is left alone.  Where O_PATH exists, a descriptor on
+ * the file keeps its inode allocated: a file made there after ours was
+ * removed can never get the same inode number and pass for ours.
+ */
+struct cleanup {
+	char	path[CLEANUP_LEN];
+	dev_t	dev;
+	ino_t	ino;
+	int	pin_fd;		/* O_PATH on the file, or -1 */
+};
+
+static const int		cleanup_sigs[] = { SIGINT, SIGTERM, SIGHUP };
+static struct cleanup		cleanup_files[CLEANUP_MAX];
+static volatile sig_atomic_t	cleanup_count;
+static pid_t			cleanup_owner;
+
+/* Async-signal-safe: lstat(2), open(2), flock(2), unlink(2), close(2). */
 static void
 cleanup_run(void)
 {
-	int	i;
+	const struct cleanup	*c;
+	struct stat		 st;
+	int			 i, dfd;
 
-	for (i = 0; i < cleanup_count; i++)
-		(void)unlink(cleanup_paths[i]);
+	/* A forked child leaving through exit(): the files are the parent's. */
+	if (getpid() != cleanup_owner)
+		return;
+	for (i = 0; i < cleanup_count; i++) {
+		c = &cleanup_files[i];
+		/*
+		 * Under the directory's lock, as a listener replacing a stale
+		 * file takes it: nobody swaps the file between our look and
+		 * our unlink.  If the lock stays taken, leave the file: a
+		 * stale one is replaced by the next listener anyway.
+		 */
+		dfd = lock_dir_of(c->path, CLEANUP_LOCK_MS);
+		if (dfd == -1 && errno == EWOULDBLOCK)
+			continue;
+		if (lstat(c->path, &st) == 0 && S_ISSOCK(st.st_mode) &&
+		    st.st_dev == c->dev && st.st_ino == c->ino)
+			(void)unlink(c->path);
+		if (dfd != -1)
+			(void)close(dfd);
+	}
 }
 
-/* Async-signal-safe: unlink(2), then die of the same signal. */
+/* Async-signal-safe: the cleanup, then die of the same signal. */
 static void
 cleanup_signal(int sig)
 {
@@ -273,22 +352,59 @@ cleanup_signal(int sig)
 void
 unlink_at_exit(const char *path)
 {
-	static const int	 sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	struct sigaction	 sa;
+	struct sigaction	 sa, old;
+	struct cleanup		*c;
+	struct stat		 st;
 	size_t			 i;
 
 	if (path[0] == '@' || strlen(path) >= CLEANUP_LEN ||
 	    cleanup_count >= CLEANUP_MAX)
 		return;
-	memcpy(cleanup_paths[cleanup_count], path, strlen(path) + 1);
+	c = &cleanup_files[cleanup_count];
+	c->pin_fd = -1;
+#ifdef O_PATH
+	c->pin_fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+#endif
+	/* The socket we have just bound there: its device and inode. */
+	if ((c->pin_fd != -1 ? fstat(c->pin_fd, &st) : lstat(path, &st)) ==
+	    -1 || !S_ISSOCK(st.st_mode)) {
+		if (c->pin_fd != -1)
+			(void)close(c->pin_fd);
+		return;
+	}
+	memcpy(c->path, path, strlen(path) + 1);
+	c->dev = st.st_dev;
+	c->ino = st.st_ino;
+	cleanup_owner = getpid();
 	if (cleanup_count++ > 0)
 		return;
 	(void)atexit(cleanup_run);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = cleanup_signal;
 	(void)sigemptyset(&sa.sa_mask);
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		(void)sigaction(sigs[i], &sa, NULL);
+	for (i = 0; i < sizeof(cleanup_sigs) / sizeof(cleanup_sigs[0]); i++) {
+		/* Ignored when we started (nohup): the user wants it so. */
+		if (sigaction(cleanup_sigs[i], NULL, &old) == 0 &&
+		    old.sa_handler == SIG_IGN)
+			continue;
+		(void)sigaction(cleanup_sigs[i], &sa, NULL);
+	}
+}
+
+void
+unlink_at_exit_disown(void)
+{
+	struct sigaction	sa;
+	size_t			i;
+
+	for (i = 0; i < (size_t)cleanup_count; i++)
+		if (cleanup_files[i].pin_fd != -1)
+			(void)close(cleanup_files[i].pin_fd);
+	cleanup_count = 0;
+	for (i = 0; i < sizeof(cleanup_sigs) / sizeof(cleanup_sigs[0]); i++)
+		if (sigaction(cleanup_sigs[i], NULL, &sa) == 0 &&
+		    sa.sa_handler == cleanup_signal)
+			(void)signal(cleanup_sigs[i], SIG_DFL);
 }
 
 char *

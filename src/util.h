@@ -89,10 +89,28 @@ int	set_cloexec(int);
 void	fix_std_fds(void);
 
 /*
- * Remove this socket file when the process exits or dies of SIGINT,
- * SIGTERM or SIGHUP.  Abstract names ("@...") are skipped.
+ * Remove the socket file this process has just bound at path when the
+ * process exits or dies of SIGINT, SIGTERM or SIGHUP (a signal ignored
+ * since sockcat started stays ignored), and only if path still names
+ * that socket then.  Abstract names ("@...") are skipped.
  */
 void	unlink_at_exit(const char *);
+
+/*
+ * In a forked child: the files unlink_at_exit() recorded are the
+ * parent's, never removed here; its signal handlers go back to the
+ * default (ignored signals stay ignored).
+ */
+void	unlink_at_exit_disown(void);
+
+/*
+ * Lock the directory holding path (flock(2), exclusive), trying for up to
+ * ms milliseconds: sockcats that replace or remove socket files there take
+ * turns.  Returns the directory's descriptor (close(2) it to unlock), or
+ * -1 with errno: EWOULDBLOCK if another process held the lock throughout,
+ * else why the directory cannot be opened or locked.  Async-signal-safe.
+ */
+int	lock_dir_of(const char *, long);
 
 /*
  * len bytes of src as text for a message, into dst (size bytes, always

@@ -291,3 +291,43 @@ other_port() {
 	[ "$WAIT_STATUS" -ne 0 ]
 	grep -q '^sockcat: .*/no/such/program' "$BG_ERR"
 }
+
+@test "a Unix stream listener's program gets no remote path for an unnamed client" {
+	sock=$BATS_TEST_TMPDIR/s
+	env=$BATS_TEST_TMPDIR/env
+	start_bg "$SOCKCAT" -U -l "$sock" -c "env >'$env'"
+	wait_unix_listen "$sock"
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -U "$sock" </dev/null
+	wait_exit "$BG_PID" 10
+	[ "$WAIT_STATUS" -eq 0 ]
+	[ "$(env_of "$env" PROTO)" = UNIX ]
+	[ "$(env_of "$env" UNIXLOCALPATH)" = "$sock" ]
+	[ "$(env_of "$env" NCAT_LOCAL_ADDR)" = "$sock" ]
+	run ! grep -E '^(UNIXREMOTEPATH|NCAT_REMOTE_ADDR)=' "$env"
+}
+
+@test "connection variables sockcat inherits never reach its program" {
+	env=$BATS_TEST_TMPDIR/env
+	port=$(free_port)
+	# What an outer tcpserver, ncat or inetd-style wrapper would have set,
+	# beside unrelated names that merely look alike.
+	start_bg env PROTO=SCTP TCPREMOTEHOST=evil.example TCPREMOTEINFO=root \
+	    TCP6REMOTEIP=2001:db8::1 TCPREMOTEIP=192.0.2.1 UDPREMOTEPORT=9 \
+	    UNIXREMOTEUID=0 UNIXREMOTEPATH=/run/other \
+	    NCAT_REMOTE_ADDR=192.0.2.1 NCAT_EXTRA=x \
+	    PROTOCOL=keep1 TCL_LIBRARY=keep2 Unix_note=keep3 \
+	    "$SOCKCAT" -l 127.0.0.1 "$port" -c "env >'$env'"
+	wait_listen "$port"
+	quiet_client
+	wait_exit "$BG_PID" 10
+	[ "$WAIT_STATUS" -eq 0 ]
+	[ "$(env_of "$env" PROTO)" = TCP ]
+	[ "$(env_of "$env" TCPREMOTEIP)" = 127.0.0.1 ]
+	[ "$(env_of "$env" NCAT_REMOTE_ADDR)" = 127.0.0.1 ]
+	run ! grep -E '^(TCPREMOTEHOST|TCPREMOTEINFO|TCP6REMOTEIP)=' "$env"
+	run ! grep -E '^(UDPREMOTEPORT|UNIXREMOTEUID|UNIXREMOTEPATH)=' "$env"
+	run ! grep -E '^NCAT_EXTRA=' "$env"
+	[ "$(env_of "$env" PROTOCOL)" = keep1 ]
+	[ "$(env_of "$env" TCL_LIBRARY)" = keep2 ]
+	[ "$(env_of "$env" Unix_note)" = keep3 ]
+}

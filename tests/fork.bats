@@ -325,3 +325,22 @@ idle_one_of_two() {
 	    -e /bin/cat -l 127.0.0.1 "$(free_port)" </dev/null
 	[[ $stderr == "sockcat: "*"Try 'sockcat --help'" ]]
 }
+
+@test "a --fork child that leaves through exit() keeps the parent's socket file" {
+	command -v prlimit >/dev/null || skip "prlimit is not installed"
+	sock=$BATS_TEST_TMPDIR/s
+	start_bg "$SOCKCAT" --fork --recv-only -U -l "$sock"
+	wait_unix_listen "$sock"
+	pid=$(sockcat_pid)
+	# No room in the address space for a child's buffers: the child says
+	# "out of memory" and leaves through exit(3), atexit handlers and all.
+	vm=$(awk '/^VmSize:/ { print $2 }' "/proc/$pid/status")
+	prlimit --pid "$pid" --as=$(((vm + 64) * 1024)):
+	run --separate-stderr timeout 10 "$SOCKCAT" -N -U "$sock" <<<"first"
+	wait_line "$BG_ERR" 'out of memory'
+	wait_children "$pid" 0
+	prlimit --pid "$pid" --as=unlimited:
+	[ -S "$sock" ]
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N -U "$sock" <<<"second"
+	wait_line "$BG_OUT" '^second$'
+}

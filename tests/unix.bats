@@ -219,3 +219,117 @@ s.close()
 	grep -qxF "Connection received on $BATS_TEST_TMPDIR/r\\x1b[31m\\nx.sock" "$BG_ERR"
 	run ! grep -q $'\e' "$BG_ERR"
 }
+
+# unix_server PATH: a python3 stream listener bound at PATH that says
+# "ready" once listening, then keeps the socket for 30 s.
+unix_server() {
+	start_bg python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1])
+s.listen(8)
+print("ready", flush=True)
+time.sleep(30)
+' "$1"
+	wait_line "$BG_OUT" '^ready$'
+}
+
+@test "a listener that exits leaves alone a socket file that replaced its own" {
+	start_bg "$SOCKCAT" -U -l "$SOCK"
+	first=$BG_PID
+	first_out=$BG_OUT
+	wait_unix_listen "$SOCK"
+	mv "$SOCK" "$SOCK.moved"
+	start_bg "$SOCKCAT" -v -k -U -l "$SOCK"
+	second_out=$BG_OUT
+	wait_line "$BG_ERR" "^Listening on $SOCK\$"
+	# The first listener's client finds it under its new name.
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -U -N "$SOCK.moved" \
+	    <<<"to the first"
+	wait_exit "$first" 10
+	[ "$WAIT_STATUS" -eq 0 ]
+	[ "$(cat "$first_out")" = "to the first" ]
+	[ -S "$SOCK" ]
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -U -N "$SOCK" \
+	    <<<"to the second"
+	wait_line "$second_out" '^to the second$'
+}
+
+@test "a listener killed by SIGTERM leaves alone a socket file that replaced its own" {
+	start_bg "$SOCKCAT" -v -U -l "$SOCK"
+	first=$BG_PID
+	wait_line "$BG_ERR" "^Listening on $SOCK\$"
+	rm "$SOCK"
+	unix_server "$SOCK"
+	ino=$(stat -c %i "$SOCK")
+	kill -TERM "$(bg_child "$first")"
+	# In a condition, so the signal's non-zero status does not trip set -e.
+	wait_exit "$first" 10 || false
+	[ -S "$SOCK" ]
+	[ "$(stat -c %i "$SOCK")" = "$ino" ]
+}
+
+# open_dir_fd PID DIR: PID has DIR open (a listener about to lock it).
+open_dir_fd() {
+	local fd
+	for fd in /proc/"$1"/fd/*; do
+		[ "$(readlink "$fd")" = "$2" ] && return 0
+	done
+	return 1
+}
+
+@test "a listener replaces a stale file under the directory's lock, never a socket bound meanwhile" {
+	# Without the lock, replacing a stale file races: two listeners find
+	# it stale, one replaces it with its live socket, the other removes
+	# that and binds its own.  Sockcat looks, probes, unlinks and binds
+	# holding an flock(2) on the directory, and so does every sockcat
+	# replacing or removing a socket file there.  Here the test holds
+	# that lock while it plays the other listener: the stale file goes,
+	# a live socket takes its place.  The listener, waiting for the lock
+	# meanwhile, must then find that socket live and leave it.
+	dir=$BATS_TEST_TMPDIR/d
+	mkdir "$dir"
+	sock=$dir/s
+	python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1])
+s.close()
+' "$sock"
+	mkfifo "$BATS_TEST_TMPDIR/hold" "$BATS_TEST_TMPDIR/go"
+	exec {hold}<>"$BATS_TEST_TMPDIR/hold" {go}<>"$BATS_TEST_TMPDIR/go"
+	# The other listener, ready before the race so that it is quick:
+	# on a line, it replaces the stale file with its live socket.
+	BG_STDIN=$BATS_TEST_TMPDIR/go start_bg python3 -c '
+import os, socket, sys, time
+sys.stdin.readline()
+os.unlink(sys.argv[1])
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1])
+s.listen(8)
+print("ready", flush=True)
+time.sleep(30)
+' "$sock"
+	other_out=$BG_OUT
+	# The lock's holder lets go when a line arrives on its fifo.
+	BG_STDIN=$BATS_TEST_TMPDIR/hold start_bg flock -x "$dir" \
+	    sh -c 'echo locked; read x'
+	holder=$BG_PID
+	wait_line "$BG_OUT" '^locked$'
+	start_bg "$SOCKCAT" -U -l "$sock"
+	listener=$BG_PID
+	listener_err=$BG_ERR
+	wait_until 10 bg_child "$listener" >/dev/null
+	wait_until 10 open_dir_fd "$(bg_child "$listener")" "$dir"
+	echo >&"$go"
+	wait_line "$other_out" '^ready$'
+	ino=$(stat -c %i "$sock")
+	echo >&"$hold"
+	wait_exit "$holder" 10
+	wait_exit "$listener" 20
+	[ "$WAIT_STATUS" -eq 1 ]
+	[ -S "$sock" ]
+	[ "$(stat -c %i "$sock")" = "$ino" ]
+	grep -q 'address already in use' "$listener_err"
+	exec {hold}>&- {go}>&-
+}
