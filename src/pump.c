@@ -52,7 +52,7 @@ struct pump {
 	bool			 net_shut;	/* SHUT_WR done */
 	bool			 limit_hit;	/* -W reached */
 	bool			 refused_said;
-	struct sockaddr_storage	 warned;	/* -u -k: the last failed reply's */
+	struct sockaddr_storage	 warned;	/* -u -k: last failed reply to */
 	socklen_t		 warned_len;
 	int			 err;		/* the connection's failure */
 	long			 recv_count;
