@@ -71,7 +71,7 @@ connect_run(const struct options *opt, struct tap *tap)
 		status = exec_wait(opt, fd);	/* the program's */
 	else {
 		io = (struct pump_io){ fd, fd, STDIN_FILENO, STDOUT_FILENO,
-		    tap, NULL, NULL };
+		    tap, NULL, NULL, NULL };
 		pump_run(opt, &io, &res);
 		status = pump_status(&res);
 	}

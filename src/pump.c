@@ -52,6 +52,8 @@ struct pump {
 	bool			 net_shut;	/* SHUT_WR done */
 	bool			 limit_hit;	/* -W reached */
 	bool			 refused_said;
+	struct sockaddr_storage	 warned;	/* -u -k: last failed reply to */
+	socklen_t		 warned_len;
 	int			 err;		/* the connection's failure */
 	long			 recv_count;
 	long			 idle_ms;	/* -w / --idle-timeout; 0: none */
@@ -117,7 +119,7 @@ telnet_scan(struct pump *p, const unsigned char *s, size_t n)
 }
 
 /* -u -k: one datagram from anyone, straight into the queue; its sender
- * gets the replies. */
+ * gets the replies.  One the lists refuse is taken out again, unseen. */
 static ssize_t
 recv_any(struct pump *p, struct flow *f)
 {
@@ -125,8 +127,16 @@ recv_any(struct pump *p, struct flow *f)
 	socklen_t		 len = sizeof(from);
 	ssize_t			 n;
 
+	from.ss_family = AF_UNSPEC;
 	n = buf_recvfrom(&f->q, f->src, (struct sockaddr *)&from, &len);
-	if (n >= 0) {
+	if (n >= 0 && p->io->admit != NULL &&
+	    !p->io->admit(p->opt, &from, len)) {
+		f->q.len -= (size_t)n;
+		errno = EAGAIN;		/* as if nothing had come */
+		return -1;
+	}
+	/* An unbound Unix sender (no address) cannot be answered. */
+	if (n >= 0 && len > 0) {
 		*p->io->reply_to = from;
 		*p->io->reply_len = len;
 	}
@@ -236,11 +246,42 @@ send_limit(const struct pump *p)
 	return nl == NULL ? 0 : (size_t)(nl - buf_head(&p->up.q)) + 1;
 }
 
+/*
+ * A datagram nobody can take is dropped and the pump goes on: quietly
+ * where the socket has no peer (ENOTCONN, EDESTADDRREQ: an unnamed sender,
+ * said when it came); under -u -k, where the latest sender is gone, stale
+ * or has port 0, with a warning when that sender is not the one last
+ * warned about.  False: the failure is the connection's.
+ */
+static bool
+dgram_dropped(struct pump *p)
+{
+	const struct pump_io	*io = p->io;
+	struct buf		*q = p->telnet.len > 0 ? &p->telnet : &p->up.q;
+	size_t			 len = q == &p->up.q ? send_limit(p) : 0;
+
+	if (errno != ENOTCONN && errno != EDESTADDRREQ) {
+		if (io->reply_to == NULL)
+			return false;
+		if (p->warned_len != *io->reply_len || memcmp(&p->warned,
+		    io->reply_to, (size_t)*io->reply_len) != 0) {
+			sc_warn("reply to the latest sender failed: %s "
+			    "(dropped)", strerror(errno));
+			p->warned = *io->reply_to;
+			p->warned_len = *io->reply_len;
+		}
+	}
+	buf_consume(q, len > 0 ? len : q->len);
+	return true;
+}
+
 /* A failed write to the socket: retry, ignore, or give up sending. */
 static void
 net_write_failed(struct pump *p)
 {
 	if (io_again(errno))
+		return;
+	if (p->dgram && dgram_dropped(p))
 		return;
 	/* A datagram socket's pending ICMP error: the datagram stays queued. */
 	if (p->dgram && errno == ECONNREFUSED)

@@ -26,6 +26,13 @@ struct pump_io {
 	 */
 	struct sockaddr_storage	*reply_to;
 	socklen_t		*reply_len;
+	/*
+	 * -u -k: may a datagram from this sender in?  A refused one is
+	 * dropped unread and never becomes the one replies go to.  NULL:
+	 * every sender is.
+	 */
+	bool	(*admit)(const struct options *,
+		    const struct sockaddr_storage *, socklen_t);
 };
 
 /* Why the pump stopped; exit_status() in main.c maps it to 0 or 1. */

@@ -9,12 +9,15 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <netinet/in.h>
 
 #include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -52,32 +55,81 @@ say_bound(const struct options *opt, int fd, int dual)
 	sc_status("%s %s %s", verb, host, port);
 }
 
+/*
+ * How -v names a client: a Unix datagram sender by its own socket's path
+ * (or "(unnamed)"); a Unix stream client, mostly unnamed, by the
+ * listener's path; any other by its address and port.
+ */
 static void
-say_received(const struct options *opt, const struct sockaddr_storage *peer,
-    socklen_t len)
+peer_name(const struct options *opt, const struct sockaddr_storage *peer,
+    socklen_t len, char *name, size_t size)
+{
+	/* A Unix datagram client is named by its reply socket's path; Unix
+	 * stream clients are mostly unnamed: name the listener's path. */
+	addr_peer_name((const struct sockaddr *)peer, len, opt->unixsock &&
+	    opt->socktype != SOCK_DGRAM ? opt->path : NULL, name, size);
+}
+
+/* A client turned away: "Connection from NAME refused WHY" under -v. */
+static void
+refuse(const struct options *opt, const struct sockaddr_storage *peer,
+    socklen_t len, const char *why)
 {
 	char	name[ADDR_HOSTLEN + ADDR_PORTLEN + 2];
 
 	if (verbose == 0)
 		return;
-	/* A Unix datagram client is named by its reply socket's path; Unix
-	 * stream clients are mostly unnamed: name the listener's path. */
-	addr_peer_name((const struct sockaddr *)peer, len, opt->unixsock &&
-	    opt->socktype != SOCK_DGRAM ? opt->path : NULL, name, sizeof(name));
-	sc_status("Connection received on %s", name);
+	peer_name(opt, peer, len, name, sizeof(name));
+	sc_status("Connection from %s refused %s", name, why);
 }
 
-/* A client turned away at once: "Connection from NAME refused WHY". */
-static void
-refuse(const struct options *opt, int fd,
-    const struct sockaddr_storage *peer, socklen_t len, const char *why)
+/*
+ * The one door every client passes, connection or datagram: --allow and
+ * --deny on its address (a Unix peer has none: any --allow keeps it out,
+ * as ncat does).  A client kept out is said under -v; the caller closes
+ * its connection or drops its datagram.  One let in is said as
+ * "Connection received on NAME" unless quiet (-u -k's datagrams), and a
+ * datagram sender that no reply can reach is said once.
+ */
+static bool
+admit(const struct options *opt, const struct sockaddr_storage *peer,
+    socklen_t len, bool quiet)
 {
-	char	name[ADDR_HOSTLEN + ADDR_PORTLEN + 2];
+	static bool	noreply_said;
+	char		name[ADDR_HOSTLEN + ADDR_PORTLEN + 2];
 
-	addr_peer_name((const struct sockaddr *)peer, len,
-	    opt->unixsock ? opt->path : NULL, name, sizeof(name));
-	sc_status("Connection from %s refused %s", name, why);
-	(void)close(fd);
+	if (!acl_allows(&opt->acl, (const struct sockaddr *)peer)) {
+		refuse(opt, peer, len, "by --allow/--deny");
+		return false;
+	}
+	if (verbose == 0)
+		return true;
+	peer_name(opt, peer, len, name, sizeof(name));
+	if (!quiet)
+		sc_status("Connection received on %s", name);
+	if (opt->socktype == SOCK_DGRAM && !noreply_said &&
+	    !sock_answerable(peer, len)) {
+		sc_warn("%s cannot be answered: replies are dropped", name);
+		noreply_said = true;
+	}
+	return true;
+}
+
+/* admit() for the pump's -u -k datagrams: quiet, and a sender Linux gives
+ * no address at all (an unbound Unix socket) is named "(unnamed)". */
+static bool
+admit_datagram(const struct options *opt, const struct sockaddr_storage *peer,
+    socklen_t len)
+{
+	struct sockaddr_storage	unnamed;
+
+	if (len < offsetof(struct sockaddr_un, sun_path)) {
+		memset(&unnamed, 0, sizeof(unnamed));
+		unnamed.ss_family = AF_UNIX;
+		peer = &unnamed;
+		len = offsetof(struct sockaddr_un, sun_path);
+	}
+	return admit(opt, peer, len, true);
 }
 
 /*
@@ -167,17 +219,6 @@ open_listener(const struct options *opt, int *dual)
 	return fd;
 }
 
-/* A client the lists keep out: closed before any data, said under -v. */
-static bool
-admitted(const struct options *opt, int fd,
-    const struct sockaddr_storage *peer, socklen_t len)
-{
-	if (acl_allows(&opt->acl, (const struct sockaddr *)peer))
-		return true;
-	refuse(opt, fd, peer, len, "by --allow/--deny");
-	return false;
-}
-
 /*
  * The next admitted client of a stream listener.  Running out of
  * descriptors or memory is survived: wait a little and try again.
@@ -198,10 +239,28 @@ next_client(const struct options *opt, int lfd,
 			(void)nanosleep(&pause, NULL);
 			continue;
 		}
-		if (admitted(opt, fd, peer, *len)) {
-			say_received(opt, peer, *len);
+		if (admit(opt, peer, *len, false))
 			return fd;
-		}
+		(void)close(fd);
+	}
+}
+
+/*
+ * The first admitted datagram's sender becomes the peer: the socket is
+ * connected to it when it can be answered.  Refused datagrams are dropped
+ * unread on the way.  Returns 0, or -1.
+ */
+static int
+first_peer(const struct options *opt, int lfd, struct sockaddr_storage *peer,
+    socklen_t *len)
+{
+	for (;;) {
+		if (sock_peek_peer(lfd, peer, len) == -1)
+			return -1;
+		if (admit(opt, peer, *len, false))
+			return sock_take_peer(lfd, peer, *len);
+		if (sock_drop_datagram(lfd) == -1)
+			return -1;
 	}
 }
 
@@ -219,7 +278,7 @@ serve_client(const struct options *opt, int fd, struct tap *tap,
 	if (opt->exec != NULL || opt->sh_exec != NULL)
 		return exec_wait(opt, fd);
 	io = (struct pump_io){ fd, fd, *stdin_done ? -1 : STDIN_FILENO,
-	    STDOUT_FILENO, tap, NULL, NULL };
+	    STDOUT_FILENO, tap, NULL, NULL, NULL };
 	pump_run(opt, &io, &res);
 	if (res.stdin_eof)
 		*stdin_done = true;
@@ -268,7 +327,8 @@ serve_fork(const struct options *opt, int lfd, struct tap *tap)
 			return -1;
 		}
 		if (opt->max_conns > 0 && children >= opt->max_conns) {
-			refuse(opt, fd, &peer, len, "(--max-conns reached)");
+			refuse(opt, &peer, len, "(--max-conns reached)");
+			(void)close(fd);
 			continue;
 		}
 		(void)sigprocmask(SIG_BLOCK, &chld, &old);
@@ -308,7 +368,7 @@ serve_dgram_any(const struct options *opt, int lfd, struct tap *tap)
 	socklen_t		len = 0;
 
 	io = (struct pump_io){ lfd, lfd, STDIN_FILENO, STDOUT_FILENO, tap,
-	    &peer, &len };
+	    &peer, &len, admit_datagram };
 	pump_run(opt, &io, &res);
 	(void)close(lfd);
 	return pump_status(&res);
@@ -332,13 +392,11 @@ serve_run(const struct options *opt, struct tap *tap)
 	if (opt->socktype == SOCK_DGRAM && opt->keep_open)
 		return serve_dgram_any(opt, lfd, tap);
 	if (opt->socktype == SOCK_DGRAM) {
-		/* The first datagram's sender becomes the peer. */
-		if (sock_take_peer(lfd, &peer, &len) == -1) {
+		if (first_peer(opt, lfd, &peer, &len) == -1) {
 			sc_warn("receive failed: %s", strerror(errno));
 			(void)close(lfd);
 			return EXIT_NET;
 		}
-		say_received(opt, &peer, len);
 		status = serve_client(opt, lfd, tap, &stdin_done);
 		(void)close(lfd);
 		return status;

@@ -329,7 +329,7 @@ sock_accept(int lfd, struct sockaddr_storage *peer, socklen_t *len)
 }
 
 int
-sock_take_peer(int fd, struct sockaddr_storage *peer, socklen_t *len)
+sock_peek_peer(int fd, struct sockaddr_storage *peer, socklen_t *len)
 {
 	char	byte;
 
@@ -345,15 +345,49 @@ sock_take_peer(int fd, struct sockaddr_storage *peer, socklen_t *len)
 		    errno != EWOULDBLOCK && errno != ECONNREFUSED)
 			return -1;
 	}
-	/* An unnamed Unix peer has no address to answer to. */
-	if (peer->ss_family == AF_UNIX &&
-	    *len <= offsetof(struct sockaddr_un, sun_path))
+	/* An unbound Unix sender: Linux gives no address at all. */
+	if (*len < offsetof(struct sockaddr_un, sun_path)) {
+		peer->ss_family = AF_UNIX;
+		*len = offsetof(struct sockaddr_un, sun_path);
+	}
+	return 0;
+}
+
+int
+sock_drop_datagram(int fd)
+{
+	char	byte;
+
+	/* A datagram is read whole or not at all: the rest is discarded. */
+	if (recv(fd, &byte, 1, MSG_DONTWAIT) == -1 && !io_again(errno))
+		return -1;
+	return 0;
+}
+
+bool
+sock_answerable(const struct sockaddr_storage *peer, socklen_t len)
+{
+	if (peer->ss_family == AF_UNIX)
+		return len > offsetof(struct sockaddr_un, sun_path);
+	if (peer->ss_family == AF_INET)
+		return ((const struct sockaddr_in *)(const void *)peer)->
+		    sin_port != 0;
+	if (peer->ss_family == AF_INET6)
+		return ((const struct sockaddr_in6 *)(const void *)peer)->
+		    sin6_port != 0;
+	return false;
+}
+
+int
+sock_take_peer(int fd, const struct sockaddr_storage *peer, socklen_t len)
+{
+	if (!sock_answerable(peer, len))
 		return 0;
 	/*
 	 * A Unix peer may be gone already, its reply socket removed: its
 	 * datagram is still ours to read, only replies have nowhere to go.
 	 */
-	if (connect(fd, (struct sockaddr *)peer, *len) == -1 &&
+	if (connect(fd, (const struct sockaddr *)peer, len) == -1 &&
 	    (peer->ss_family != AF_UNIX ||
 	    (errno != ENOENT && errno != ECONNREFUSED)))
 		return -1;

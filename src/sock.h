@@ -81,11 +81,26 @@ int	sock_listen(const struct options *, const struct addrinfo *, int,
 int	sock_accept(int, struct sockaddr_storage *, socklen_t *);
 
 /*
- * Wait for the first datagram on a bound socket without consuming it,
- * and connect the socket to its sender (if it has an address).  Returns
- * 0, or -1.  *peer and *len receive the sender's address.
+ * Wait for the next datagram on a bound socket without consuming it;
+ * *peer and *len receive its sender's address (an unbound Unix sender's
+ * is AF_UNIX with no path).  Returns 0, or -1.
  */
-int	sock_take_peer(int, struct sockaddr_storage *, socklen_t *);
+int	sock_peek_peer(int, struct sockaddr_storage *, socklen_t *);
+
+/* Discard the next datagram, if any.  Returns 0, or -1. */
+int	sock_drop_datagram(int);
+
+/*
+ * Can a datagram reach this sender?  Not an unbound Unix socket, nor a
+ * UDP sender whose source port is 0.
+ */
+bool	sock_answerable(const struct sockaddr_storage *, socklen_t);
+
+/*
+ * Connect the socket to the sender sock_peek_peer() found, if it can be
+ * answered; a Unix sender already gone is not an error.  Returns 0, or -1.
+ */
+int	sock_take_peer(int, const struct sockaddr_storage *, socklen_t);
 
 /*
  * A Unix-domain listener at path (stream, or datagram with -u): a stale
