@@ -56,7 +56,7 @@ refuse_starved(struct broker *b, long long now, int err)
 		(void)close(b->spare_fd);
 		/* Only those already waiting: a deadline in the past. */
 		while (n < REFUSE_BURST && fd_wait(b->lfd, false, now) == 0 &&
-		    (fd = sock_accept(b->lfd, &peer, &len)) != -1) {
+		    (fd = sock_accept(b->lfd, &peer, &len, false)) != -1) {
 			addr_peer_name((struct sockaddr *)&peer, len,
 			    b->opt->unixsock ? b->opt->path : NULL, name,
 			    sizeof(name));
@@ -82,7 +82,9 @@ on_accept(struct broker *b, long long now)
 	int			 fd;
 
 	b->join_waiting = false;
-	if ((fd = sock_accept(b->lfd, &peer, &len)) == -1) {
+	if ((fd = sock_accept(b->lfd, &peer, &len, false)) == -1) {
+		if (errno == EAGAIN)
+			return 0;	/* gone before we took it */
 		if (errno != EMFILE && errno != ENFILE && errno != ENOBUFS &&
 		    errno != ENOMEM) {
 			sc_warn("accept failed: %s", strerror(errno));
@@ -95,7 +97,7 @@ on_accept(struct broker *b, long long now)
 	    opt->unixsock ? opt->path : NULL, name, sizeof(name));
 	if (!acl_allows(&opt->acl, (const struct sockaddr *)&peer))
 		why = "by --allow/--deny";
-	else if (fd >= FD_SETSIZE)
+	else if (!fd_selectable(fd))
 		why = "(beyond select()'s FD_SETSIZE)";
 	else if (opt->max_conns > 0 && b->clients >= opt->max_conns)
 		why = "(--max-conns reached)";

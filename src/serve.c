@@ -231,11 +231,18 @@ next_client(const struct options *opt, int lfd,
 	int				fd;
 
 	for (;;) {
-		if ((fd = sock_accept(lfd, peer, len)) == -1) {
+		if ((fd = sock_accept(lfd, peer, len, true)) == -1) {
 			if (errno != EMFILE && errno != ENFILE &&
 			    errno != ENOBUFS && errno != ENOMEM)
 				return -1;
 			sc_warn("accept failed: %s", strerror(errno));
+			(void)nanosleep(&pause, NULL);
+			continue;
+		}
+		if (!fd_selectable(fd)) {
+			/* Every lower number is taken: as good as EMFILE. */
+			refuse(opt, peer, *len, "(beyond select()'s FD_SETSIZE)");
+			(void)close(fd);
 			(void)nanosleep(&pause, NULL);
 			continue;
 		}

@@ -297,13 +297,14 @@ fail:
 }
 
 int
-sock_accept(int lfd, struct sockaddr_storage *peer, socklen_t *len)
+sock_accept(int lfd, struct sockaddr_storage *peer, socklen_t *len,
+    bool wait)
 {
 	int	fd;
 
 	for (;;) {
 		/* The listener stays non-blocking: wait, then accept. */
-		if (fd_wait(lfd, false, -1) == -1)
+		if (wait && fd_wait(lfd, false, -1) == -1)
 			return -1;
 		*len = sizeof(*peer);
 		fd = accept(lfd, (struct sockaddr *)peer, len);
@@ -314,12 +315,10 @@ sock_accept(int lfd, struct sockaddr_storage *peer, socklen_t *len)
 		    errno != EWOULDBLOCK && errno != ECONNABORTED &&
 		    errno != EPROTO)
 			return -1;
-	}
-	if (!fd_selectable(fd)) {
-		/* Out of descriptors for select(): as with EMFILE. */
-		(void)close(fd);
-		errno = EMFILE;
-		return -1;
+		if (!wait) {
+			errno = EAGAIN;
+			return -1;
+		}
 	}
 	if (set_cloexec(fd) == -1 || set_nonblock(fd, true) == -1) {
 		close_keep_errno(fd);

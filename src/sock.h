@@ -77,8 +77,13 @@ int	sock_connect_again(int, const struct addrinfo *);
 int	sock_listen(const struct options *, const struct addrinfo *, int,
 	    const char **);
 
-/* accept(2), retried on EINTR; the new descriptor is close-on-exec. */
-int	sock_accept(int, struct sockaddr_storage *, socklen_t *);
+/*
+ * accept(2), retried on EINTR; the new descriptor is close-on-exec and
+ * non-blocking (the caller checks that select() can take it).  With
+ * wait, it waits for a client; without, -1 with EAGAIN when none is
+ * there (a client that left between select() and accept() included).
+ */
+int	sock_accept(int, struct sockaddr_storage *, socklen_t *, bool);
 
 /*
  * Wait for the next datagram on a bound socket without consuming it;

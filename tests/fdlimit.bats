@@ -66,7 +66,7 @@ load helpers
 	[[ "$stderr" == "sockcat: "*"Too many open files"* ]]
 }
 
-@test "a client whose descriptor would pass FD_SETSIZE is not taken, and the listener goes on" {
+@test "a client whose descriptor would pass FD_SETSIZE is refused, and the listener goes on" {
 	# One number free: the listener takes it, so an accepted client
 	# would get 1024 or more.  sockcat must neither write past its
 	# fd_set nor serve it; the client sees its connection closed.
@@ -85,5 +85,6 @@ except ConnectionResetError:
     d = b""
 sys.exit(0 if d == b"" else 1)
 ' "$port"
+	wait_line "$BG_ERR" "^Connection from 127\.0\.0\.1 [0-9]+ refused [(]beyond select[(][)]'s FD_SETSIZE[)]$"
 	kill -0 "$BG_PID"
 }
