@@ -98,8 +98,9 @@ check_number(const char *s, unsigned variant)
 /*
  * TIME: -? [0-9]* (. [0-9]*)? (ms|s|m|h)?, one digit at least; the value
  * in ms computed exactly here (128-bit), rounded half up, a non-zero one
- * at least 1.  parse.c works in doubles: within 1e-4 ms of a rounding
- * edge (x.5, INT_MAX, 0) either neighbour is taken as right.
+ * at least 1, out of range when the exact value is over INT_MAX.  Only
+ * where digits past the 18th of the fraction decide the rounding is
+ * either neighbour taken as right.
  */
 static void
 check_time(const char *s, unsigned variant)
@@ -111,7 +112,6 @@ check_time(const char *s, unsigned variant)
 	const unsigned __int128	 e18 = 1000000000000000000ull;
 	unsigned long		 scale = 1000;
 	bool			 neg = false, sticky = false, huge = false;
-	double			 part;
 	long			 got = -7, lo, hi;
 	int			 r, want;
 	char			 text[48];
@@ -162,27 +162,28 @@ check_time(const char *s, unsigned variant)
 		frac18 *= 10;
 	ms = whole * scale + frac18 * scale / e18;
 	rem = frac18 * scale % e18;
-	part = (double)(unsigned long long)rem / 1e18 + (sticky ? 1e-30 : 0);
-	/* The value is ms + part, 0 <= part < 1. */
-	if (huge || ms > INT_MAX || (ms == INT_MAX && part > 1e-4)) {
+	/*
+	 * The value is ms + rem / 10^18, plus what the digits past the 18th
+	 * add: less than scale / 10^18, and more than nothing if sticky.
+	 */
+	if (huge || ms > INT_MAX || (ms == INT_MAX && (rem > 0 || sticky))) {
 		FUZZ_CHECK(r == PARSE_RANGE, "parse_time_ms(\"%s\") = %d (%ld),"
 		    " not out of range", s, r, got);
 		return;
 	}
-	if (ms == 0 && part == 0)
+	if (ms == 0 && rem == 0 && !sticky)
 		lo = hi = 0;
 	else if (ms == 0)
-		lo = part < 1e-4 ? 0 : 1, hi = 1;
+		lo = hi = 1;
 	else {
-		lo = hi = (long)ms + (part >= 0.5);
-		if (part > 0.5 - 1e-4 && part < 0.5 + 1e-4)
-			lo = (long)ms, hi = (long)ms + 1;
+		lo = hi = (long)ms + (rem * 2 >= e18);
+		/* Only the digits past the 18th can tip it over the half. */
+		if (sticky && rem * 2 < e18 && (rem + scale) * 2 >= e18)
+			hi = (long)ms + 1;
 	}
 	want = PARSE_OK;
-	/* Just about INT_MAX: out of range is right too. */
-	if (r == PARSE_RANGE && (ms == INT_MAX ||
-	    (ms == INT_MAX - 1 && part > 1 - 1e-4)))
-		want = PARSE_RANGE;
+	if (hi > INT_MAX)
+		want = PARSE_RANGE;	/* rounds up past INT_MAX: never */
 	FUZZ_CHECK(r == want, "parse_time_ms(\"%s\") = %d, not %d", s, r, want);
 	if (r != PARSE_OK)
 		return;
