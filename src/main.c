@@ -95,7 +95,8 @@ main(int argc, char *argv[])
 		status = serve_run(&opt, &tap);	/* once, -k, --fork, --broker */
 	else
 		status = connect_run(&opt, &tap);	/* pump or program */
-	tap_close(&tap);
+	if (tap_close(&tap) == -1)		/* -o/--output: said why */
+		status = EXIT_NET;
 	opt_free(&opt);
 	return status;
 }
