@@ -1,17 +1,20 @@
 /*
  * hexdump.c: writes the -o hex dump (direction mark, offset within that
  * direction, sixteen bytes as hex, their printable text) and the
- * --output raw copy.  Knows nothing of sockets.
+ * --output raw copy; a file that cannot be written is said once and
+ * dropped.  Knows nothing of sockets.
  */
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "hexdump.h"
+#include "util.h"
 
 static FILE *
 open_trunc(const char *path)
@@ -31,6 +34,8 @@ int
 tap_open(struct tap *t, const char *hex, const char *raw, const char **bad)
 {
 	memset(t, 0, sizeof(*t));
+	t->hex_path = hex;
+	t->raw_path = raw;
 	if (hex != NULL && (t->hex = open_trunc(hex)) == NULL) {
 		*bad = hex;
 		return -1;
@@ -45,7 +50,18 @@ tap_open(struct tap *t, const char *hex, const char *raw, const char **bad)
 	return 0;
 }
 
+/* A tap file that failed (errno says why): one message, then no more. */
 static void
+tap_fail(struct tap *t, FILE **fp, const char *path)
+{
+	sc_warn("write to %s failed: %s", path, strerror(errno));
+	(void)fclose(*fp);
+	*fp = NULL;
+	t->failed = true;
+}
+
+/* Returns false, with errno set, if a write failed. */
+static bool
 hex_lines(FILE *fp, int dir, unsigned long long off, const unsigned char *p,
     size_t len)
 {
@@ -68,11 +84,13 @@ hex_lines(FILE *fp, int dir, unsigned long long off, const unsigned char *p,
 		for (i = 0; i < n; i++)
 			line[at++] = isprint(p[i]) ? (char)p[i] : '.';
 		line[at++] = '\n';
-		(void)fwrite(line, 1, at, fp);
+		if (fwrite(line, 1, at, fp) != at)
+			return false;
 		p += n;
 		len -= n;
 		off += n;
 	}
+	return true;
 }
 
 void
@@ -83,23 +101,28 @@ tap_record(struct tap *t, int dir, const void *p, size_t len)
 	if (t == NULL || len == 0)
 		return;
 	off = dir == TAP_SENT ? &t->sent_off : &t->recv_off;
-	if (t->hex != NULL) {
-		hex_lines(t->hex, dir, *off, p, len);
-		(void)fflush(t->hex);
-	}
-	if (t->raw != NULL) {
-		(void)fwrite(p, 1, len, t->raw);
-		(void)fflush(t->raw);
-	}
+	if (t->hex != NULL && (!hex_lines(t->hex, dir, *off, p, len) ||
+	    fflush(t->hex) == EOF))
+		tap_fail(t, &t->hex, t->hex_path);
+	if (t->raw != NULL && (fwrite(p, 1, len, t->raw) != len ||
+	    fflush(t->raw) == EOF))
+		tap_fail(t, &t->raw, t->raw_path);
 	*off += len;
 }
 
-void
+int
 tap_close(struct tap *t)
 {
-	if (t->hex != NULL)
-		(void)fclose(t->hex);
-	if (t->raw != NULL)
-		(void)fclose(t->raw);
+	if (t->hex != NULL && fclose(t->hex) == EOF) {
+		sc_warn("write to %s failed: %s", t->hex_path,
+		    strerror(errno));
+		t->failed = true;
+	}
+	if (t->raw != NULL && fclose(t->raw) == EOF) {
+		sc_warn("write to %s failed: %s", t->raw_path,
+		    strerror(errno));
+		t->failed = true;
+	}
 	t->hex = t->raw = NULL;
+	return t->failed ? -1 : 0;
 }

@@ -5,14 +5,18 @@
 #ifndef SOCKCAT_HEXDUMP_H
 #define SOCKCAT_HEXDUMP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
 struct tap {
 	FILE			*hex;		/* -o, or NULL */
 	FILE			*raw;		/* --output, or NULL */
+	const char		*hex_path;	/* their names, for messages */
+	const char		*raw_path;
 	unsigned long long	 sent_off;	/* bytes dumped per direction */
 	unsigned long long	 recv_off;
+	bool			 failed;	/* a write failed, and was said */
 };
 
 #define TAP_SENT	'>'
@@ -24,9 +28,16 @@ struct tap {
  */
 int	tap_open(struct tap *, const char *, const char *, const char **);
 
-/* Record len bytes moving in direction dir (TAP_SENT or TAP_RECV). */
+/*
+ * Record len bytes moving in direction dir (TAP_SENT or TAP_RECV).  A
+ * file that cannot be written is reported once and written no more.
+ */
 void	tap_record(struct tap *, int, const void *, size_t);
 
-void	tap_close(struct tap *);
+/*
+ * Close the files; -1 if any write to them failed (already reported),
+ * which makes the exit status 1.
+ */
+int	tap_close(struct tap *);
 
 #endif

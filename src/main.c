@@ -27,13 +27,30 @@
 #include "sock.h"
 #include "util.h"
 
-/* SIGPIPE ignored (EPIPE is handled where it happens), taps opened. */
+/* A stray SIGALRM must not end a transfer; calls it interrupts restart. */
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * SIGPIPE ignored (EPIPE is handled where it happens), SIGALRM caught
+ * (a handler, not SIG_IGN, so that -e/-c programs get the default back
+ * at exec), taps opened.
+ */
 static void
 proc_init(const struct options *opt, struct tap *tap)
 {
-	const char	*bad = NULL;
+	struct sigaction	 sa;
+	const char		*bad = NULL;
 
 	(void)signal(SIGPIPE, SIG_IGN);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sa.sa_flags = SA_RESTART;
+	(void)sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGALRM, &sa, NULL);
 	if (opt->randomize)	/* -r: ports scanned, or the -p range */
 		srandom((unsigned int)(now_ms() ^ (long long)getpid() << 16));
 	if (tap_open(tap, opt->hex_dump, opt->output, &bad) == -1)
@@ -88,14 +105,15 @@ main(int argc, char *argv[])
 
 	fix_std_fds();				/* no socket on 0, 1 or 2 */
 	opt_parse(&opt, argc, argv);		/* bad usage exits 2 in here */
-	proc_init(&opt, &tap);			/* SIGPIPE ignored, -o opened */
+	proc_init(&opt, &tap);			/* signals set, -o opened */
 	if (opt.mode == MODE_SCAN)
 		status = scan_run(&opt);		/* 0 if any port was open */
 	else if (opt.mode == MODE_LISTEN)
 		status = serve_run(&opt, &tap);	/* once, -k, --fork, --broker */
 	else
 		status = connect_run(&opt, &tap);	/* pump or program */
-	tap_close(&tap);
+	if (tap_close(&tap) == -1)		/* -o/--output: said why */
+		status = EXIT_NET;
 	opt_free(&opt);
 	return status;
 }

@@ -9,8 +9,10 @@
 #include <sys/types.h>
 #include <sys/select.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -49,12 +51,16 @@ struct pump {
 	int			 tel_state;	/* bytes into an IAC sequence */
 	int			 tel_cmd;
 	bool			 dgram;
+	bool			 half_close;	/* -N/-q on a stream socket */
+	bool			 watch_stdout;	/* its reader's going is seen */
 	bool			 net_shut;	/* SHUT_WR done */
+	bool			 unsent;	/* err: the peer refused stdin */
 	bool			 limit_hit;	/* -W reached */
 	bool			 refused_said;
 	struct sockaddr_storage	 warned;	/* -u -k: last failed reply to */
 	socklen_t		 warned_len;
 	int			 err;		/* the connection's failure */
+	int			 local_err;	/* a failed write to stdout */
 	long			 recv_count;
 	long			 idle_ms;	/* -w / --idle-timeout; 0: none */
 	long long		 last_activity;
@@ -84,6 +90,29 @@ flow_sink_gone(struct flow *f)
 {
 	f->dst_gone = true;
 	buf_consume(&f->q, f->q.len);
+}
+
+/*
+ * Whether select() tells when the reader of fd has gone.  On Linux the
+ * write end of a pipe or FIFO turns "readable" then; elsewhere the next
+ * write finds out.  Only a write-only end: one open for reading as well
+ * is readable whenever it holds data.
+ */
+static bool
+reader_loss_visible(int fd)
+{
+#ifdef __linux__
+	struct stat	st;
+	int		fl;
+
+	if (fstat(fd, &st) == -1 || !S_ISFIFO(st.st_mode))
+		return false;
+	fl = fcntl(fd, F_GETFL);
+	return fl != -1 && (fl & O_ACCMODE) == O_WRONLY;
+#else
+	(void)fd;
+	return false;
+#endif
 }
 
 static void
@@ -204,9 +233,9 @@ local_writable(struct pump *p)
 
 	if (buf_drain(&f->q, f->dst, 0) != -1 || io_again(errno))
 		return;
+	/* EPIPE: the reader is done (| head), which is no error. */
 	if (errno != EPIPE)
-		sc_warn("write to standard output failed: %s",
-		    strerror(errno));
+		p->local_err = errno;
 	flow_sink_gone(f);
 }
 
@@ -286,7 +315,13 @@ net_write_failed(struct pump *p)
 	/* A datagram socket's pending ICMP error: the datagram stays queued. */
 	if (p->dgram && errno == ECONNREFUSED)
 		return;
-	if (errno != EPIPE)
+	/*
+	 * Under -N/-q the peer was to get all of stdin, FIN or not: what it
+	 * refuses now is lost, and that is an error.
+	 */
+	if (p->half_close && (errno == EPIPE || errno == ECONNRESET))
+		p->unsent = true;
+	if (errno != EPIPE || p->unsent)
 		p->err = errno;
 	flow_sink_gone(&p->up);
 	buf_consume(&p->telnet, p->telnet.len);
@@ -338,8 +373,13 @@ finished(struct pump *p, long long now, long long *deadline)
 		(void)shutdown(p->io->net_out, SHUT_WR);
 		p->net_shut = true;
 	}
+	if (p->local_err != 0) {
+		p->res->why = PUMP_LOCAL_ERROR;
+		p->res->err = p->local_err;
+		return true;
+	}
 	if (p->err != 0 && flow_drained(down)) {
-		p->res->why = PUMP_NET_ERROR;
+		p->res->why = p->unsent ? PUMP_UNSENT : PUMP_NET_ERROR;
 		p->res->err = p->err;
 		return true;
 	}
@@ -351,9 +391,13 @@ finished(struct pump *p, long long now, long long *deadline)
 		p->res->why = PUMP_RECV_LIMIT;
 		return true;
 	}
-	/* The peer closed: what it sent is out, what stdin gave is sent. */
+	/*
+	 * The peer closed: what it sent is out, what stdin gave is sent.
+	 * Under -N/-q its FIN only ends its half: stdin must end too.
+	 */
 	if (down->src_eof && down_done &&
-	    (flow_drained(up) && p->telnet.len == 0)) {
+	    (flow_drained(up) && p->telnet.len == 0) &&
+	    (!p->half_close || up->src_eof || up->dst_gone)) {
 		p->res->why = PUMP_PEER_CLOSED;
 		return true;
 	}
@@ -421,6 +465,9 @@ pump_run(const struct options *opt, const struct pump_io *io,
 	p.io = io;
 	p.res = res;
 	p.dgram = opt->socktype == SOCK_DGRAM;
+	p.half_close = opt->shutdown_on_eof && !p.dgram;
+	p.watch_stdout = io->local_out != io->local_in &&
+	    reader_loss_visible(io->local_out);
 	p.idle_ms = smallest_positive(opt->wait_ms, opt->idle_timeout_ms);
 	p.up.src = io->local_in;
 	p.up.dst = io->net_out;
@@ -438,8 +485,12 @@ pump_run(const struct options *opt, const struct pump_io *io,
 		FD_ZERO(&rfds);
 		FD_ZERO(&wfds);
 		maxfd = -1;
-		/* Read only where the queue has room; write only what is queued. */
-		if (!p.up.src_eof && !p.down.src_eof && !p.up.dst_gone &&
+		/*
+		 * Read only where the queue has room; write only what is
+		 * queued.  Stdin stops at the peer's FIN unless -N/-q.
+		 */
+		if (!p.up.src_eof && (!p.down.src_eof || p.half_close) &&
+		    !p.up.dst_gone &&
 		    (p.dgram ? p.up.q.len == 0 :
 		    buf_room(&p.up.q) >= (opt->crlf ? 2u : 1u)))
 			fd_watch(p.up.src, &rfds, &maxfd);
@@ -453,6 +504,9 @@ pump_run(const struct options *opt, const struct pump_io *io,
 			fd_watch(p.up.dst, &wfds, &maxfd);
 		if (p.down.q.len > 0 && !p.down.dst_gone)
 			fd_watch(p.down.dst, &wfds, &maxfd);
+		/* Idle or not, learn when stdout's reader goes (| head -1). */
+		if (p.watch_stdout && !p.down.dst_gone)
+			fd_watch(p.down.dst, &rfds, &maxfd);
 		if (maxfd < 0 && deadline < 0) {
 			/* Nothing can move and nothing will expire. */
 			res->why = PUMP_PEER_CLOSED;
@@ -470,9 +524,11 @@ pump_run(const struct options *opt, const struct pump_io *io,
 		}
 		if (n == 0)
 			continue;
+		if (p.watch_stdout && FD_ISSET(p.down.dst, &rfds))
+			flow_sink_gone(&p.down);	/* as EPIPE would say */
 		if (FD_ISSET(p.down.src, &rfds))
 			net_readable(&p, now);
-		if (FD_ISSET(p.down.dst, &wfds))
+		if (FD_ISSET(p.down.dst, &wfds) && !p.down.dst_gone)
 			local_writable(&p);
 		if (p.up.src >= 0 && FD_ISSET(p.up.src, &rfds))
 			local_readable(&p, now);
@@ -500,6 +556,14 @@ pump_status(const struct pump_result *res)
 	case PUMP_QUIT:
 	case PUMP_RECV_LIMIT:
 		return EXIT_OK;
+	case PUMP_LOCAL_ERROR:
+		sc_warn("write to standard output failed: %s",
+		    strerror(res->err));
+		return EXIT_NET;
+	case PUMP_UNSENT:
+		sc_warn("peer closed before all of standard input was sent: "
+		    "%s", strerror(res->err));
+		return EXIT_NET;
 	case PUMP_NET_ERROR:
 		break;
 	}

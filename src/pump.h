@@ -42,12 +42,14 @@ enum pump_end {
 	PUMP_IDLE,		/* -w or --idle-timeout expired */
 	PUMP_QUIT,		/* -q expired after stdin's EOF */
 	PUMP_RECV_LIMIT,	/* -W reached */
-	PUMP_NET_ERROR		/* the connection failed (err says why) */
+	PUMP_NET_ERROR,		/* the connection failed (err says why) */
+	PUMP_UNSENT,		/* -N/-q: the peer refused stdin (err) */
+	PUMP_LOCAL_ERROR	/* a write to stdout failed (err) */
 };
 
 struct pump_result {
 	enum pump_end		 why;
-	int			 err;		/* errno for PUMP_NET_ERROR */
+	int			 err;		/* errno for the last three */
 	unsigned long long	 sent;		/* bytes written to the socket */
 	unsigned long long	 received;	/* bytes read from the socket */
 	long long		 elapsed_ms;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # Half-close: -N and -q shut the write side after stdin's EOF and keep
-# printing the reply; without them the peer sees no EOF (nc.openbsd); a
-# peer's EOF ends sockcat after all it sent is out, stdin open or not.
+# printing the reply; without them the peer sees no EOF (nc.openbsd).  A
+# peer's EOF ends sockcat after all it sent is out, stdin open or not;
+# under -N/-q stdin goes on to its end first, unless the peer refuses it.
 
 bats_require_minimum_version 1.5.0
 load helpers
@@ -82,4 +83,58 @@ start_peer() {
 	exec {hold}>&-
 	[ "$status_bg" -eq 0 ]
 	[ "$(cat "$BG_OUT")" = "last words" ]
+}
+
+@test "-N keeps sending stdin after the peer's EOF, until stdin ends" {
+	port=$(free_port)
+	head -c 16777216 /dev/urandom >"$BATS_TEST_TMPDIR/data"
+	# The peer shuts its side at once, then reads all it is sent.
+	start_peer "$port" 'send:ready\n' shut drain
+	run -0 --separate-stderr timeout 60 "$SOCKCAT" -N 127.0.0.1 "$port" \
+	    <"$BATS_TEST_TMPDIR/data"
+	[ "$output" = ready ]
+	[ -z "$stderr" ]
+	# sockcat is done once the kernel has it all; the peer reads on.
+	wait_exit "$BG_PID" 30
+	[ "$WAIT_STATUS" -eq 0 ]
+	cmp "$BATS_TEST_TMPDIR/data" "$PEER_LOG"
+}
+
+@test "-q TIME keeps sending stdin after the peer's EOF, until stdin ends" {
+	port=$(free_port)
+	head -c 16777216 /dev/urandom >"$BATS_TEST_TMPDIR/data"
+	start_peer "$port" shut drain
+	run -0 --separate-stderr timeout 60 "$SOCKCAT" -q 30 127.0.0.1 "$port" \
+	    <"$BATS_TEST_TMPDIR/data"
+	[ -z "$output" ]
+	[ -z "$stderr" ]
+	wait_exit "$BG_PID" 30
+	[ "$WAIT_STATUS" -eq 0 ]
+	cmp "$BATS_TEST_TMPDIR/data" "$PEER_LOG"
+}
+
+@test "a file sent with -N to a listener given -N and no stdin arrives whole" {
+	port=$(free_port)
+	head -c 67108864 /dev/urandom >"$BATS_TEST_TMPDIR/data"
+	# The receiver's stdin is empty: it sends its FIN at once.
+	start_bg "$SOCKCAT" -l -N 127.0.0.1 "$port"
+	wait_listen "$port"
+	run -0 --separate-stderr timeout 60 "$SOCKCAT" -N 127.0.0.1 "$port" \
+	    <"$BATS_TEST_TMPDIR/data"
+	[ -z "$stderr" ]
+	wait_exit "$BG_PID" 60
+	[ "$WAIT_STATUS" -eq 0 ]
+	cmp "$BATS_TEST_TMPDIR/data" "$BG_OUT"
+}
+
+@test "-N: a peer that closes without reading the rest of stdin ends sockcat with status 1 and one message" {
+	port=$(free_port)
+	head -c 16777216 /dev/urandom >"$BATS_TEST_TMPDIR/data"
+	# Shuts its side, reads nothing, then closes: its kernel resets.
+	start_peer "$port" 'send:bye\n' shut sleep:1 close
+	run -1 --separate-stderr timeout 30 "$SOCKCAT" -N 127.0.0.1 "$port" \
+	    <"$BATS_TEST_TMPDIR/data"
+	[ "$output" = bye ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ $stderr == "sockcat: peer closed before all of standard input was sent: "* ]]
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # -o FILE: a hex dump of the traffic, one line per 16 bytes, "> " for
 # sent and "< " for received, each direction with its own offset.
-# --output FILE: a raw copy of the traffic both ways.
+# --output FILE: a raw copy of the traffic both ways.  A file that cannot
+# be written is reported once and makes the exit status 1.
 
 bats_require_minimum_version 1.5.0
 load helpers
@@ -184,4 +185,47 @@ PY
 	cmp "$BATS_TEST_TMPDIR/up" "$BATS_TEST_TMPDIR/peer"
 	cmp "$BATS_TEST_TMPDIR/raw" <(cat "$BATS_TEST_TMPDIR/up" "$BATS_TEST_TMPDIR/down")
 	check_dump "$BATS_TEST_TMPDIR/dump" "$BATS_TEST_TMPDIR/up" "$BATS_TEST_TMPDIR/down"
+}
+
+@test "-o to a file that cannot be written exits 1 with one message, the data still copied" {
+	local port
+	port=$(free_port)
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/peer" \
+	    drain 'send:world\n' close
+	wait_listen "$port"
+	run -1 --separate-stderr timeout 10 "$SOCKCAT" -N -o /dev/full \
+	    127.0.0.1 "$port" <<<hello
+	[ "$output" = world ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[ "$stderr" = "sockcat: write to /dev/full failed: No space left on device" ]
+	[ "$(cat "$BATS_TEST_TMPDIR/peer")" = hello ]
+}
+
+@test "--output to a file that cannot be written exits 1 with one message, the data still copied" {
+	local port
+	port=$(free_port)
+	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/peer" \
+	    drain 'send:world\n' close
+	wait_listen "$port"
+	run -1 --separate-stderr timeout 10 "$SOCKCAT" -N --output /dev/full \
+	    127.0.0.1 "$port" <<<hello
+	[ "$output" = world ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[ "$stderr" = "sockcat: write to /dev/full failed: No space left on device" ]
+	[ "$(cat "$BATS_TEST_TMPDIR/peer")" = hello ]
+}
+
+@test "-o on a listener that cannot write its dump exits 1 with one message" {
+	BG_STDIN=/dev/null start_bg "$SOCKCAT" -v -o /dev/full -l 127.0.0.1 0
+	local srv=$BG_PID srv_out=$BG_OUT srv_err=$BG_ERR port
+	wait_line "$srv_err" '^Listening on 127\.0\.0\.1 [0-9]+$'
+	port=$(sed -n 's/^Listening on 127\.0\.0\.1 \([0-9]*\)$/\1/p' "$srv_err")
+	run -0 timeout 10 python3 "$PEER" connect "$port" \
+	    "$BATS_TEST_TMPDIR/peer" 'send:hi there\n' close
+	wait_exit "$srv" 10
+	[ "$WAIT_STATUS" -eq 1 ]
+	[ "$(cat "$srv_out")" = "hi there" ]
+	[ "$(grep -c '^sockcat: ' "$srv_err")" -eq 1 ]
+	grep -qx 'sockcat: write to /dev/full failed: No space left on device' \
+	    "$srv_err"
 }
