@@ -7,35 +7,12 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
-# sockcat_pid: the pid of the sockcat that the latest start_bg runs under
-# `setsid timeout` (timeout's only child).
-sockcat_pid() {
-	local kids
-	kids=$(cat "/proc/$BG_PID/task/$BG_PID/children")
-	echo "${kids%% *}"
-}
-
-# children PID: the pids of PID's live or zombie children, one a line.
-children() {
-	cat /proc/"$1"/task/*/children 2>/dev/null | tr ' ' '\n' | grep . || true
-}
-
-# zombies PID: how many of PID's children are zombies.
-zombies() {
-	local kid n=0
-	for kid in $(children "$1"); do
-		grep -q '^State:[[:space:]]*Z' "/proc/$kid/status" 2>/dev/null &&
-		    n=$((n + 1))
-	done
-	echo "$n"
-}
-
 # wait_children PID N [SECONDS]: poll until PID has at most N children,
 # zombies included: a child that is never reaped keeps the count up.
 wait_children() {
 	local pid=$1 n=$2 secs=${3:-10}
 	local deadline=$((SECONDS + secs))
-	while [ "$(children "$pid" | wc -l)" -gt "$n" ]; do
+	while [ "$(child_pids "$pid" | wc -l)" -gt "$n" ]; do
 		[ "$SECONDS" -lt "$deadline" ] || return 1
 		sleep 0.02
 	done
@@ -106,12 +83,12 @@ PY
 	port=$(free_port)
 	start_bg "$SOCKCAT" --fork -l 127.0.0.1 "$port" -e /bin/cat
 	wait_listen "$port"
-	server=$(sockcat_pid)
+	server=$(server_pid)
 	[ "$(cat "/proc/$server/comm")" = sockcat ]
 	run -0 --separate-stderr many_clients "$port" 30 65536
 	[ "$output" = "30 clients echoed" ]
 	wait_children "$server" 0
-	[ -z "$(children "$server")" ]
+	[ -z "$(child_pids "$server")" ]
 	kill -0 "$server"
 	[ ! -s "$BG_ERR" ]
 }
@@ -120,7 +97,7 @@ PY
 	port=$(free_port)
 	start_bg "$SOCKCAT" --fork -l 127.0.0.1 "$port" -c 'echo bye'
 	wait_listen "$port"
-	server=$(sockcat_pid)
+	server=$(server_pid)
 	run -0 --separate-stderr timeout 60 python3 - "$port" <<'PY'
 import socket, sys
 port = int(sys.argv[1])
@@ -139,7 +116,7 @@ print("ok")
 PY
 	[ "$output" = ok ]
 	wait_children "$server" 0
-	[ "$(zombies "$server")" -eq 0 ]
+	[ "$(zombie_count "$server")" -eq 0 ]
 	kill -0 "$server"
 }
 
@@ -160,7 +137,7 @@ PY
 	port=$(free_port)
 	start_bg "$SOCKCAT" --fork -l 127.0.0.1 "$port" -c 'echo "$$ $PPID"'
 	wait_listen "$port"
-	server=$(sockcat_pid)
+	server=$(server_pid)
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" 127.0.0.1 "$port" \
 	    </dev/null
 	one=$output
@@ -196,7 +173,7 @@ PY
 	    -e /bin/cat
 	server_err=$BG_ERR
 	wait_listen "$port"
-	server=$(sockcat_pid)
+	server=$(server_pid)
 	start_bg python3 "$PEER" connect "$port" "$BATS_TEST_TMPDIR/a" \
 	    'send:a\n' drain
 	a=$BG_PID
@@ -225,7 +202,7 @@ PY
 	    -e /bin/cat
 	server_err=$BG_ERR
 	wait_listen "$port"
-	server=$(sockcat_pid)
+	server=$(server_pid)
 	for word in one two three; do
 		wait_children "$server" 0
 		run -0 --separate-stderr timeout 10 "$SOCKCAT" -N 127.0.0.1 \
@@ -331,7 +308,7 @@ idle_one_of_two() {
 	sock=$BATS_TEST_TMPDIR/s
 	start_bg "$SOCKCAT" --fork --recv-only -U -l "$sock"
 	wait_unix_listen "$sock"
-	pid=$(sockcat_pid)
+	pid=$(server_pid)
 	# No room in the address space for a child's buffers: the child says
 	# "out of memory" and leaves through exit(3), atexit handlers and all.
 	vm=$(awk '/^VmSize:/ { print $2 }' "/proc/$pid/status")

@@ -338,3 +338,11 @@ start_bg_for() {
 	shift
 	BG_TIMEOUT=$secs start_bg "$@"
 }
+
+# start_peer PORT ACTION...: the scripted peer (tests/peer.py) listening
+# on 127.0.0.1 PORT for one client; what it receives goes to $PEER_LOG.
+start_peer() {
+	PEER_LOG=$BATS_TEST_TMPDIR/peer.log
+	start_bg python3 "$PEER" listen "$1" "$PEER_LOG" "${@:2}"
+	wait_listen "$1"
+}

@@ -7,14 +7,6 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
-# start_peer PORT ACTION...: the scripted peer (tests/peer.py) listening
-# on 127.0.0.1 PORT for one client; what it receives goes to $PEER_LOG.
-start_peer() {
-	PEER_LOG=$BATS_TEST_TMPDIR/peer.log
-	start_bg python3 "$PEER" listen "$1" "$PEER_LOG" "${@:2}"
-	wait_listen "$1"
-}
-
 @test "a client whose stdout is full exits 1 with one message" {
 	port=$(free_port)
 	start_peer "$port" 'send:lost\n' close
