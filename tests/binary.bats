@@ -88,15 +88,7 @@ both_ways() {
 	port=$(free_port)
 	# The listener's reader takes about 2 s, so the sender spends that
 	# time blocked on a full socket, where the stops land.
-	start_bg sh -c '"$1" -l 127.0.0.1 "$2" | python3 -c "
-import sys, time
-while True:
-    b = sys.stdin.buffer.read(1 << 18)
-    if not b:
-        break
-    sys.stdout.buffer.write(b)
-    time.sleep(0.015)
-"' sh "$SOCKCAT" "$port"
+	start_slow_listener "$port" 0.015
 	listener=$BG_PID listener_out=$BG_OUT
 	wait_listen "$port"
 	BG_STDIN=$T/up start_bg "$SOCKCAT" -N 127.0.0.1 "$port"

@@ -346,3 +346,18 @@ start_peer() {
 	start_bg python3 "$PEER" listen "$1" "$PEER_LOG" "${@:2}"
 	wait_listen "$1"
 }
+
+# start_slow_listener PORT DELAY: a one-shot sockcat listener on 127.0.0.1
+# PORT whose stdout is read 256 KiB at a time, DELAY seconds apart, into
+# BG_OUT: a slow reader that keeps its sender blocked on a full socket.
+start_slow_listener() {
+	start_bg sh -c '"$1" -l 127.0.0.1 "$2" | python3 -c "
+import sys, time
+while True:
+    b = sys.stdin.buffer.read(1 << 18)
+    if not b:
+        break
+    sys.stdout.buffer.write(b)
+    time.sleep(float(sys.argv[1]))
+" "$3"' sh "$SOCKCAT" "$1" "$2"
+}

@@ -24,15 +24,7 @@ found_sockcat() {
 	head -c 67108864 /dev/urandom >"$T/data"
 	port=$(free_port)
 	# The reader takes 256 KiB every 10 ms: a few seconds for it all.
-	start_bg sh -c '"$1" -l 127.0.0.1 "$2" | python3 -c "
-import sys, time
-while True:
-    b = sys.stdin.buffer.read(1 << 18)
-    if not b:
-        break
-    sys.stdout.buffer.write(b)
-    time.sleep(0.01)
-"' sh "$SOCKCAT" "$port"
+	start_slow_listener "$port" 0.01
 	local listener=$BG_PID listener_out=$BG_OUT
 	wait_listen "$port"
 	sockcat_in "$listener"
