@@ -228,6 +228,7 @@ next_client(const struct options *opt, int lfd,
     struct sockaddr_storage *peer, socklen_t *len)
 {
 	static const struct timespec	pause = { 0, 100 * 1000 * 1000 };
+	static int			starved;	/* errno said */
 	int				fd;
 
 	for (;;) {
@@ -235,10 +236,15 @@ next_client(const struct options *opt, int lfd,
 			if (errno != EMFILE && errno != ENFILE &&
 			    errno != ENOBUFS && errno != ENOMEM)
 				return -1;
-			sc_warn("accept failed: %s", strerror(errno));
+			/* Once per spell, not ten lines a second. */
+			if (starved != errno)
+				sc_warn("accept failed: %s (waiting)",
+				    strerror(errno));
+			starved = errno;
 			(void)nanosleep(&pause, NULL);
 			continue;
 		}
+		starved = 0;
 		if (!fd_selectable(fd)) {
 			/* Every lower number is taken: as good as EMFILE. */
 			refuse(opt, peer, *len, "(beyond select()'s FD_SETSIZE)");
