@@ -229,3 +229,30 @@ addr_label(const char *name, const struct sockaddr *sa, socklen_t len,
 	else
 		(void)snprintf(out, outlen, "%s (%s)", name, host);
 }
+
+bool
+addr_same(const struct sockaddr *a, socklen_t alen, const struct sockaddr *b,
+    socklen_t blen)
+{
+	const struct sockaddr_in	*a4, *b4;
+	const struct sockaddr_in6	*a6, *b6;
+
+	if (a->sa_family != b->sa_family)
+		return false;
+	switch (a->sa_family) {
+	case AF_INET:
+		a4 = (const struct sockaddr_in *)(const void *)a;
+		b4 = (const struct sockaddr_in *)(const void *)b;
+		return a4->sin_port == b4->sin_port &&
+		    a4->sin_addr.s_addr == b4->sin_addr.s_addr;
+	case AF_INET6:
+		a6 = (const struct sockaddr_in6 *)(const void *)a;
+		b6 = (const struct sockaddr_in6 *)(const void *)b;
+		return a6->sin6_port == b6->sin6_port &&
+		    a6->sin6_scope_id == b6->sin6_scope_id &&
+		    memcmp(&a6->sin6_addr, &b6->sin6_addr,
+		    sizeof(a6->sin6_addr)) == 0;
+	default:
+		return alen == blen && memcmp(a, b, alen) == 0;
+	}
+}

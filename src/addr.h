@@ -9,6 +9,8 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <netdb.h>
+
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "options.h"
@@ -50,6 +52,13 @@ void	addr_text(const struct sockaddr *, socklen_t, char *, char *);
 #define ADDR_LABELLEN	(ADDR_HOSTLEN + 260)
 void	addr_label(const char *, const struct sockaddr *, socklen_t, char *,
 	    size_t);
+
+/*
+ * Whether a and b name the same sender: family, address and port (IPv6:
+ * and scope), or a Unix path; flow labels and padding do not count.
+ */
+bool	addr_same(const struct sockaddr *, socklen_t, const struct sockaddr *,
+	    socklen_t);
 
 /* The service name for a port ("http"), or "*" when there is none. */
 void	addr_service(const char *, int, char *, size_t);

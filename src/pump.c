@@ -148,7 +148,8 @@ telnet_scan(struct pump *p, const unsigned char *s, size_t n)
 }
 
 /* -u -k: one datagram from anyone, straight into the queue; its sender
- * gets the replies.  One the lists refuse is taken out again, unseen. */
+ * gets the replies.  One that admit refuses is taken out again, unseen
+ * (-u -l: one not from the peer, queued before the socket was connected). */
 static ssize_t
 recv_any(struct pump *p, struct flow *f)
 {
@@ -165,7 +166,7 @@ recv_any(struct pump *p, struct flow *f)
 		return -1;
 	}
 	/* An unbound Unix sender (no address) cannot be answered. */
-	if (n >= 0 && len > 0) {
+	if (n >= 0 && len > 0 && p->io->reply_to != NULL) {
 		*p->io->reply_to = from;
 		*p->io->reply_len = len;
 	}
@@ -191,7 +192,7 @@ net_readable(struct pump *p, long long now)
 	size_t		 before = f->q.len;
 	ssize_t		 n;
 
-	if (p->io->reply_to != NULL)
+	if (p->io->reply_to != NULL || p->io->admit != NULL)
 		n = recv_any(p, f);
 	else
 		n = buf_fill(&f->q, f->src, 0, false, NULL);

@@ -27,9 +27,9 @@ struct pump_io {
 	struct sockaddr_storage	*reply_to;
 	socklen_t		*reply_len;
 	/*
-	 * -u -k: may a datagram from this sender in?  A refused one is
-	 * dropped unread and never becomes the one replies go to.  NULL:
-	 * every sender is.
+	 * A datagram socket: may a datagram from this sender in?  A refused
+	 * one is dropped unread and never becomes the one replies go to.
+	 * NULL: every sender is.
 	 */
 	bool	(*admit)(const struct options *,
 		    const struct sockaddr_storage *, socklen_t);

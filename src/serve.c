@@ -258,6 +258,26 @@ next_client(const struct options *opt, int lfd,
 	}
 }
 
+/* -u -l: the sender that first_peer() took; the pump hears it alone. */
+static struct sockaddr_storage	dgram_peer;
+static socklen_t		dgram_peer_len;
+
+/*
+ * admit() for -u -l's pump: once the socket is connected the system
+ * delivers the peer's datagrams only, but one from another sender may
+ * have been queued before that: it is dropped.  Unconnected (no reply
+ * can reach the peer), the lists decide.
+ */
+static bool
+admit_peer(const struct options *opt, const struct sockaddr_storage *from,
+    socklen_t len)
+{
+	if (!sock_answerable(&dgram_peer, dgram_peer_len))
+		return admit_datagram(opt, from, len);
+	return addr_same((const struct sockaddr *)from, len,
+	    (const struct sockaddr *)&dgram_peer, dgram_peer_len);
+}
+
 /*
  * The first admitted datagram's sender becomes the peer: the socket is
  * connected to it when it can be answered.  Refused datagrams are dropped
@@ -270,8 +290,11 @@ first_peer(const struct options *opt, int lfd, struct sockaddr_storage *peer,
 	for (;;) {
 		if (sock_peek_peer(lfd, peer, len) == -1)
 			return -1;
-		if (admit(opt, peer, *len, false))
+		if (admit(opt, peer, *len, false)) {
+			dgram_peer = *peer;
+			dgram_peer_len = *len;
 			return sock_take_peer(lfd, peer, *len);
+		}
 		if (sock_drop_datagram(lfd) == -1)
 			return -1;
 	}
@@ -279,11 +302,13 @@ first_peer(const struct options *opt, int lfd, struct sockaddr_storage *peer,
 
 /*
  * One client on fd: its program (-e/-c), or the pump with stdin until
- * stdin's end (*stdin_done).  Returns the exit status it earns.
+ * stdin's end (*stdin_done), hearing only the datagrams that admit lets
+ * in (NULL: all).  Returns the exit status it earns.
  */
 static int
 serve_client(const struct options *opt, int fd, struct tap *tap,
-    bool *stdin_done)
+    bool *stdin_done, bool (*admit_from)(const struct options *,
+    const struct sockaddr_storage *, socklen_t))
 {
 	struct pump_io		io;
 	struct pump_result	res;
@@ -291,7 +316,7 @@ serve_client(const struct options *opt, int fd, struct tap *tap,
 	if (opt->exec != NULL || opt->sh_exec != NULL)
 		return exec_wait(opt, fd);
 	io = (struct pump_io){ fd, fd, *stdin_done ? -1 : STDIN_FILENO,
-	    STDOUT_FILENO, tap, NULL, NULL, NULL };
+	    STDOUT_FILENO, tap, NULL, NULL, admit_from };
 	pump_run(opt, &io, &res);
 	if (res.stdin_eof)
 		*stdin_done = true;
@@ -357,7 +382,7 @@ serve_fork(const struct options *opt, int lfd, struct tap *tap)
 				exec_peer(opt, fd);
 				_exit(EXIT_NET);
 			}
-			_exit(serve_client(opt, fd, tap, &stdin_done));
+			_exit(serve_client(opt, fd, tap, &stdin_done, NULL));
 		}
 		if (pid == -1)
 			sc_warn("fork failed: %s", strerror(errno));
@@ -410,7 +435,7 @@ serve_run(const struct options *opt, struct tap *tap)
 			(void)close(lfd);
 			return EXIT_NET;
 		}
-		status = serve_client(opt, lfd, tap, &stdin_done);
+		status = serve_client(opt, lfd, tap, &stdin_done, admit_peer);
 		(void)close(lfd);
 		return status;
 	}
@@ -423,7 +448,7 @@ serve_run(const struct options *opt, struct tap *tap)
 		/* One-shot: no second client may queue behind this one. */
 		if (!opt->keep_open)
 			(void)close(lfd);
-		status = serve_client(opt, fd, tap, &stdin_done);
+		status = serve_client(opt, fd, tap, &stdin_done, NULL);
 		(void)close(fd);
 	} while (opt->keep_open);
 	return status;

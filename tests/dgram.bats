@@ -76,6 +76,30 @@ cpu_ticks() {
 	[ "$(grep -c '^Connection received' "$LERR")" -eq 1 ]
 }
 
+@test "-u -l hears only its peer, even a datagram queued behind the first one" {
+	# Stopped while the three come in, it finds them all queued at once:
+	# the refused one and the stranger's lie behind the peer's first.
+	udp_listener -l --allow 127.0.0.1
+	sc=$(bg_child "$LPID")
+	kill -STOP "$sc"
+	python3 -c '
+import socket, sys
+port = int(sys.argv[1])
+def sock(src):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((src, 0))
+    return s
+peer, refused, stranger = sock("127.0.0.1"), sock("127.0.0.2"), sock("127.0.0.1")
+peer.sendto(b"first\n", ("127.0.0.1", port))
+refused.sendto(b"refused\n", ("127.0.0.1", port))
+stranger.sendto(b"stranger\n", ("127.0.0.1", port))
+peer.sendto(b"second\n", ("127.0.0.1", port))
+' "$PORT"
+	kill -CONT "$sc"
+	wait_line "$LOUT" '^second$'
+	[ "$(cat "$LOUT")" = $'first\nsecond' ]
+}
+
 @test "-u -l --deny never runs the program for a denied sender" {
 	log=$BATS_TEST_TMPDIR/log
 	udp_listener -l --deny 127.0.0.2 \
