@@ -439,6 +439,39 @@ finished(struct pump *p, long long now, long long *deadline)
 	return false;
 }
 
+/*
+ * The descriptors for this pass: read only where the queue has room,
+ * write only what is queued.  Returns the highest, or -1 for none.
+ */
+static int
+watch_sets(struct pump *p, long long now, fd_set *rfds, fd_set *wfds)
+{
+	int	maxfd = -1;
+
+	FD_ZERO(rfds);
+	FD_ZERO(wfds);
+	/* Stdin stops at the peer's FIN unless -N/-q. */
+	if (!p->up.src_eof && (!p->down.src_eof || p->half_close) &&
+	    !p->up.dst_gone &&
+	    (p->dgram ? p->up.q.len == 0 :
+	    buf_room(&p->up.q) >= (p->opt->crlf ? 2u : 1u)))
+		fd_watch(p->up.src, rfds, &maxfd);
+	if (!p->down.src_eof && !p->limit_hit && !p->down.dst_gone &&
+	    buf_room(&p->down.q) >= (p->dgram ? DGRAM_RECV_ROOM : 1u))
+		fd_watch(p->down.src, rfds, &maxfd);
+	/* -u -k: nobody to answer until someone has written. */
+	if (!p->up.dst_gone && (p->telnet.len > 0 ||
+	    (p->up.q.len > 0 && now >= p->next_send_at)) &&
+	    (p->io->reply_to == NULL || *p->io->reply_len > 0))
+		fd_watch(p->up.dst, wfds, &maxfd);
+	if (p->down.q.len > 0 && !p->down.dst_gone)
+		fd_watch(p->down.dst, wfds, &maxfd);
+	/* Idle or not, learn when stdout's reader goes (| head -1). */
+	if (p->watch_stdout && !p->down.dst_gone)
+		fd_watch(p->down.dst, rfds, &maxfd);
+	return maxfd;
+}
+
 void
 pump_run(const struct options *opt, const struct pump_io *io,
     struct pump_result *res)
@@ -483,31 +516,7 @@ pump_run(const struct options *opt, const struct pump_io *io,
 		p.up.src_eof = true;
 
 	while (!finished(&p, now, &deadline)) {
-		FD_ZERO(&rfds);
-		FD_ZERO(&wfds);
-		maxfd = -1;
-		/*
-		 * Read only where the queue has room; write only what is
-		 * queued.  Stdin stops at the peer's FIN unless -N/-q.
-		 */
-		if (!p.up.src_eof && (!p.down.src_eof || p.half_close) &&
-		    !p.up.dst_gone &&
-		    (p.dgram ? p.up.q.len == 0 :
-		    buf_room(&p.up.q) >= (opt->crlf ? 2u : 1u)))
-			fd_watch(p.up.src, &rfds, &maxfd);
-		if (!p.down.src_eof && !p.limit_hit && !p.down.dst_gone &&
-		    buf_room(&p.down.q) >= (p.dgram ? DGRAM_RECV_ROOM : 1u))
-			fd_watch(p.down.src, &rfds, &maxfd);
-		/* -u -k: nobody to answer until someone has written. */
-		if (!p.up.dst_gone && (p.telnet.len > 0 ||
-		    (p.up.q.len > 0 && now >= p.next_send_at)) &&
-		    (io->reply_to == NULL || *io->reply_len > 0))
-			fd_watch(p.up.dst, &wfds, &maxfd);
-		if (p.down.q.len > 0 && !p.down.dst_gone)
-			fd_watch(p.down.dst, &wfds, &maxfd);
-		/* Idle or not, learn when stdout's reader goes (| head -1). */
-		if (p.watch_stdout && !p.down.dst_gone)
-			fd_watch(p.down.dst, &rfds, &maxfd);
+		maxfd = watch_sets(&p, now, &rfds, &wfds);
 		if (maxfd < 0 && deadline < 0) {
 			/* Nothing can move and nothing will expire. */
 			res->why = PUMP_PEER_CLOSED;
