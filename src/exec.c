@@ -145,7 +145,7 @@ split_blanks(const char *s)
 }
 
 void
-exec_peer(const struct options *opt, int fd)
+exec_peer(const struct options *opt, int fd, int about)
 {
 	char		  proto[8];
 	char		**argv;
@@ -159,8 +159,10 @@ exec_peer(const struct options *opt, int fd)
 	env_scrub();
 	(void)setenv("PROTO", proto, 1);
 	(void)setenv("NCAT_PROTO", proto, 1);
-	export_addr(proto, "REMOTE", fd, 1);
-	export_addr(proto, "LOCAL", fd, 0);
+	export_addr(proto, "REMOTE", about, 1);
+	export_addr(proto, "LOCAL", about, 0);
+	if (about != fd)
+		(void)close(about);
 
 	/* The program gets an ordinary, blocking socket on 0 and 1. */
 	(void)set_nonblock(fd, false);
@@ -187,20 +189,27 @@ exec_peer(const struct options *opt, int fd)
 	sc_warn("cannot run %s: %s", argv[0], strerror(errno));
 }
 
-int
-exec_wait(const struct options *opt, int fd)
+pid_t
+exec_start(const struct options *opt, int fd, int about)
 {
 	pid_t	pid;
-	int	status;
 
 	if ((pid = fork()) == -1) {
 		sc_warn("fork failed: %s", strerror(errno));
-		return EXIT_NET;
+		return -1;
 	}
 	if (pid == 0) {
-		exec_peer(opt, fd);
+		exec_peer(opt, fd, about);
 		_exit(EXIT_NET);
 	}
+	return pid;
+}
+
+int
+exec_reap(pid_t pid)
+{
+	int	status;
+
 	while (waitpid(pid, &status, 0) == -1)
 		if (errno != EINTR)
 			return EXIT_NET;

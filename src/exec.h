@@ -5,21 +5,29 @@
 #ifndef SOCKCAT_EXEC_H
 #define SOCKCAT_EXEC_H
 
+#include <sys/types.h>
+
 #include "options.h"
 
 /*
- * Become the -e or -c program for the connected socket fd: inherited
- * PROTO, TCP*, UDP*, UNIX* and NCAT_* variables removed, then the UCSPI
- * and ncat environment for fd, fd on descriptors 0 and 1, SIGPIPE back
- * to default, then exec.  Returns only if the exec failed (after saying why).
+ * Become the -e or -c program for the connection on fd: inherited PROTO,
+ * TCP*, UDP*, UNIX* and NCAT_* variables removed, then the UCSPI and ncat
+ * environment describing the socket about (fd itself, or the socket a
+ * relay serves fd from), fd on descriptors 0 and 1, SIGPIPE back to
+ * default, then exec.  Returns only if the exec failed (after saying why).
  */
-void	exec_peer(const struct options *, int);
+void	exec_peer(const struct options *, int fd, int about);
 
 /*
- * Run the program for fd in a child and wait for it; the socket is left
- * to the caller to close.  Returns the program's exit status (128+N for
- * a signal), or EXIT_NET if no child could be made.
+ * exec_peer() in a child; the descriptors are left to the caller to
+ * close.  Returns the child's pid, or -1 after saying why there is none.
  */
-int	exec_wait(const struct options *, int);
+pid_t	exec_start(const struct options *, int fd, int about);
+
+/*
+ * Wait for a program exec_start() ran.  Returns its exit status (128+N
+ * for a signal), or EXIT_NET if it cannot be waited for.
+ */
+int	exec_reap(pid_t);
 
 #endif

@@ -18,13 +18,11 @@
 #include <unistd.h>
 
 #include "connect.h"
-#include "exec.h"
 #include "hexdump.h"
 #include "options.h"
-#include "pump.h"
 #include "scan.h"
 #include "serve.h"
-#include "sock.h"
+#include "session.h"
 #include "util.h"
 
 /* A stray SIGALRM must not end a transfer; calls it interrupts restart. */
@@ -66,32 +64,15 @@ proc_init(const struct options *opt, struct tap *tap)
 	}
 }
 
-/* Connect mode: the connection, then the pump or the program. */
+/* Connect mode: the connection, then its session. */
 static int
 connect_run(const struct options *opt, struct tap *tap)
 {
-	struct pump_io		io;
-	struct pump_result	res;
-	int			fd, status;
+	int	fd, status;
 
 	if ((fd = connect_open(opt)) == -1)
 		return EXIT_NET;		/* connect_open said why */
-	if (opt->pass_fd) {
-		/* -F: the socket goes to the process on our stdout. */
-		status = EXIT_OK;
-		if (sock_pass_fd(STDOUT_FILENO, fd) == -1) {
-			sc_warn("cannot pass the socket on standard output: %s",
-			    strerror(errno));
-			status = EXIT_NET;
-		}
-	} else if (opt->exec != NULL || opt->sh_exec != NULL)
-		status = exec_wait(opt, fd);	/* the program's */
-	else {
-		io = (struct pump_io){ fd, fd, STDIN_FILENO, STDOUT_FILENO,
-		    tap, NULL, NULL, NULL };
-		pump_run(opt, &io, &res);
-		status = pump_status(&res);
-	}
+	status = session_run(opt, &(struct session){ .fd = fd, .tap = tap });
 	(void)close(fd);
 	return status;
 }

@@ -50,8 +50,16 @@ struct pump {
 	struct buf		 telnet;	/* -t replies owed to the peer */
 	int			 tel_state;	/* bytes into an IAC sequence */
 	int			 tel_cmd;
+	/* What the options ask of this run; a program's relay asks none. */
 	bool			 dgram;
 	bool			 half_close;	/* -N/-q on a stream socket */
+	bool			 crlf;		/* -C */
+	bool			 telnet_on;	/* -t */
+	bool			 send_only;	/* --send-only */
+	bool			 quit_on;	/* -q */
+	long			 quit_ms;	/* -q TIME (-1: only -u's 0) */
+	long			 interval_ms;	/* -i */
+	long			 recv_limit;	/* -W */
 	bool			 watch_stdout;	/* its reader's going is seen */
 	bool			 net_shut;	/* SHUT_WR done */
 	bool			 unsent;	/* err: the peer refused stdin */
@@ -217,12 +225,12 @@ net_readable(struct pump *p, long long now)
 	p->last_activity = p->last_recv = now;
 	p->res->received += (unsigned long long)n;
 	tap_record(p->io->tap, TAP_RECV, buf_head(&f->q) + before, (size_t)n);
-	if (p->opt->telnet)
+	if (p->telnet_on)
 		telnet_scan(p, (const unsigned char *)buf_head(&f->q) + before,
 		    (size_t)n);
-	if (p->opt->send_only)
+	if (p->send_only)
 		buf_consume(&f->q, f->q.len);
-	if (p->opt->recv_limit > 0 && ++p->recv_count >= p->opt->recv_limit)
+	if (p->recv_limit > 0 && ++p->recv_count >= p->recv_limit)
 		p->limit_hit = true;
 }
 
@@ -249,13 +257,20 @@ local_readable(struct pump *p, long long now)
 	ssize_t		 n;
 
 	if (p->dgram)
-		max = p->opt->crlf ? DGRAM_SEND_MAX / 2 : DGRAM_SEND_MAX;
-	n = buf_fill(&f->q, f->src, max, p->opt->crlf, NULL);
+		max = p->crlf ? DGRAM_SEND_MAX / 2 : DGRAM_SEND_MAX;
+	n = buf_fill(&f->q, f->src, max, p->crlf, NULL);
 	if (n > 0) {
 		p->last_activity = now;
 		return;
 	}
 	if (n == -1 && io_again(errno))
+		return;
+	/*
+	 * A program that ends with input unread resets its record socket;
+	 * the error, once said, clears, and what it wrote before is still
+	 * there to read, then its EOF.
+	 */
+	if (n == -1 && errno == ECONNRESET && p->io->program)
 		return;
 	if (n == -1)
 		sc_warn("read from standard input failed: %s",
@@ -270,7 +285,7 @@ send_limit(const struct pump *p)
 {
 	const char	*nl;
 
-	if (p->opt->interval_ms <= 0)
+	if (p->interval_ms <= 0)
 		return 0;
 	nl = memchr(buf_head(&p->up.q), '\n', p->up.q.len);
 	return nl == NULL ? 0 : (size_t)(nl - buf_head(&p->up.q)) + 1;
@@ -351,29 +366,73 @@ net_writable(struct pump *p, long long now)
 	}
 	p->res->sent += (unsigned long long)n;
 	tap_record(p->io->tap, TAP_SENT, head, (size_t)n);
-	if (p->opt->interval_ms > 0 && n > 0 && head[n - 1] == '\n')
-		p->next_send_at = now + p->opt->interval_ms;
+	if (p->interval_ms > 0 && n > 0 && head[n - 1] == '\n')
+		p->next_send_at = now + p->interval_ms;
 }
 
-/* Work that needs no descriptor: half-close, and whether we are done. */
+/* stdin has ended and all it gave (and every -t reply) is sent. */
 static bool
-finished(struct pump *p, long long now, long long *deadline)
+up_done(const struct pump *p)
 {
-	const struct options	*opt = p->opt;
-	struct flow		*up = &p->up, *down = &p->down;
-	bool			 up_done, down_done;
-	long long		 quit_at = -1;
+	return p->up.src_eof && flow_drained(&p->up) && p->telnet.len == 0;
+}
 
-	up_done = up->src_eof && flow_drained(up) && p->telnet.len == 0;
-	down_done = (down->src_eof || p->limit_hit) && flow_drained(down);
-	*deadline = -1;
+/* stdin done, its queue sent: under -N/-q the peer is told (FIN). */
+static void
+half_close_when_sent(struct pump *p)
+{
+	struct flow	*up = &p->up;
 
-	/* stdin done, queue empty: let the peer see EOF. */
-	if (up->src_eof && flow_drained(up) && opt->shutdown_on_eof &&
-	    !p->dgram && !p->net_shut && !up->dst_gone) {
+	if (p->half_close && up->src_eof && flow_drained(up) &&
+	    !p->net_shut && !up->dst_gone) {
 		(void)shutdown(p->io->net_out, SHUT_WR);
 		p->net_shut = true;
 	}
+}
+
+/* When -q ends the run, or -1: not yet known (stdin still open). */
+static long long
+quit_deadline(const struct pump *p)
+{
+	if (!p->quit_on || !up_done(p))
+		return -1;
+	if (p->dgram && p->quit_ms >= 0)
+		return p->stdin_eof_at + p->quit_ms;
+	if (!p->dgram && p->quit_ms > 0)
+		return (p->last_recv > p->stdin_eof_at ? p->last_recv :
+		    p->stdin_eof_at) + p->quit_ms;
+	return -1;
+}
+
+/* The earliest moment something is due: idle, -q, -i's next line. */
+static long long
+next_deadline(const struct pump *p, long long now)
+{
+	long long	due = -1, t;
+
+	if (p->idle_ms > 0)
+		due = p->last_activity + p->idle_ms;
+	t = quit_deadline(p);
+	if (t >= 0 && (due < 0 || t < due))
+		due = t;
+	if (p->up.q.len > 0 && p->next_send_at > now &&
+	    (due < 0 || p->next_send_at < due))
+		due = p->next_send_at;
+	return due;
+}
+
+/*
+ * Whether the run is over, and why (in p->res): one rule a line, in
+ * order of precedence.
+ */
+static bool
+finished(struct pump *p, long long now)
+{
+	struct flow	*up = &p->up, *down = &p->down;
+	bool		 down_done;
+	long long	 t;
+
+	down_done = (down->src_eof || p->limit_hit) && flow_drained(down);
 	if (p->local_err != 0) {
 		p->res->why = PUMP_LOCAL_ERROR;
 		p->res->err = p->local_err;
@@ -384,59 +443,29 @@ finished(struct pump *p, long long now, long long *deadline)
 		p->res->err = p->err;
 		return true;
 	}
-	if (opt->send_only && up_done) {
+	if ((p->send_only || p->io->program) && up_done(p))
 		p->res->why = PUMP_SENT_ALL;
-		return true;
-	}
-	if (p->limit_hit && flow_drained(down)) {
+	else if (p->limit_hit && flow_drained(down))
 		p->res->why = PUMP_RECV_LIMIT;
-		return true;
-	}
 	/*
 	 * The peer closed: what it sent is out, what stdin gave is sent.
 	 * Under -N/-q its FIN only ends its half: stdin must end too.
 	 */
-	if (down->src_eof && down_done &&
-	    (flow_drained(up) && p->telnet.len == 0) &&
-	    (!p->half_close || up->src_eof || up->dst_gone)) {
+	else if ((down->src_eof && down_done && flow_drained(up) &&
+	    p->telnet.len == 0 && (!p->half_close || up->src_eof ||
+	    up->dst_gone)) ||
+	    /* stdout is gone and stdin is done: nothing left to move */
+	    (down->dst_gone && up_done(p)) ||
+	    /* sending is over and stdout is gone: as if the peer closed */
+	    (up->dst_gone && down->dst_gone))
 		p->res->why = PUMP_PEER_CLOSED;
-		return true;
-	}
-	/* stdout is gone and stdin is done: nothing left to move. */
-	if (down->dst_gone && up_done) {
-		p->res->why = PUMP_PEER_CLOSED;
-		return true;
-	}
-	/* Sending is over and stdout is gone: end like a closed peer. */
-	if (up->dst_gone && down->dst_gone) {
-		p->res->why = PUMP_PEER_CLOSED;
-		return true;
-	}
-	if (p->idle_ms > 0) {
-		*deadline = p->last_activity + p->idle_ms;
-		if (now >= *deadline) {
-			p->res->why = PUMP_IDLE;
-			return true;
-		}
-	}
-	if (opt->quit_after_eof && up_done) {
-		if (p->dgram && opt->quit_after_eof_ms >= 0)
-			quit_at = p->stdin_eof_at + opt->quit_after_eof_ms;
-		else if (!p->dgram && opt->quit_after_eof_ms > 0)
-			quit_at = (p->last_recv > p->stdin_eof_at ?
-			    p->last_recv : p->stdin_eof_at) +
-			    opt->quit_after_eof_ms;
-		if (quit_at >= 0 && now >= quit_at) {
-			p->res->why = PUMP_QUIT;
-			return true;
-		}
-	}
-	if (quit_at >= 0 && (*deadline < 0 || quit_at < *deadline))
-		*deadline = quit_at;
-	if (up->q.len > 0 && p->next_send_at > now &&
-	    (*deadline < 0 || p->next_send_at < *deadline))
-		*deadline = p->next_send_at;
-	return false;
+	else if (p->idle_ms > 0 && now >= p->last_activity + p->idle_ms)
+		p->res->why = PUMP_IDLE;
+	else if ((t = quit_deadline(p)) >= 0 && now >= t)
+		p->res->why = PUMP_QUIT;
+	else
+		return false;
+	return true;
 }
 
 /*
@@ -454,10 +483,12 @@ watch_sets(struct pump *p, long long now, fd_set *rfds, fd_set *wfds)
 	if (!p->up.src_eof && (!p->down.src_eof || p->half_close) &&
 	    !p->up.dst_gone &&
 	    (p->dgram ? p->up.q.len == 0 :
-	    buf_room(&p->up.q) >= (p->opt->crlf ? 2u : 1u)))
+	    buf_room(&p->up.q) >= (p->crlf ? 2u : 1u)))
 		fd_watch(p->up.src, rfds, &maxfd);
+	/* A program's relay passes one datagram a write: one at a time. */
 	if (!p->down.src_eof && !p->limit_hit && !p->down.dst_gone &&
-	    buf_room(&p->down.q) >= (p->dgram ? DGRAM_RECV_ROOM : 1u))
+	    (p->io->program ? p->down.q.len == 0 :
+	    buf_room(&p->down.q) >= (p->dgram ? DGRAM_RECV_ROOM : 1u)))
 		fd_watch(p->down.src, rfds, &maxfd);
 	/* -u -k: nobody to answer until someone has written. */
 	if (!p->up.dst_gone && (p->telnet.len > 0 ||
@@ -470,6 +501,58 @@ watch_sets(struct pump *p, long long now, fd_set *rfds, fd_set *wfds)
 	if (p->watch_stdout && !p->down.dst_gone)
 		fd_watch(p->down.dst, rfds, &maxfd);
 	return maxfd;
+}
+
+/* Whatever select() found ready, in an order that frees room first. */
+static void
+pump_ready(struct pump *p, long long now, fd_set *rfds, fd_set *wfds)
+{
+	if (p->watch_stdout && FD_ISSET(p->down.dst, rfds))
+		flow_sink_gone(&p->down);	/* as EPIPE would say */
+	if (FD_ISSET(p->down.src, rfds))
+		net_readable(p, now);
+	if (FD_ISSET(p->down.dst, wfds) && !p->down.dst_gone)
+		local_writable(p);
+	if (p->up.src >= 0 && FD_ISSET(p->up.src, rfds))
+		local_readable(p, now);
+	if (FD_ISSET(p->up.dst, wfds))
+		net_writable(p, now);
+}
+
+/* What this run asks: the options, or nothing for a program's relay. */
+static void
+pump_init(struct pump *p, const struct options *opt,
+    const struct pump_io *io, struct pump_result *res)
+{
+	memset(p, 0, sizeof(*p));
+	p->opt = opt;
+	p->io = io;
+	p->res = res;
+	p->dgram = opt->socktype == SOCK_DGRAM;
+	if (!io->program) {
+		p->half_close = opt->shutdown_on_eof && !p->dgram;
+		p->crlf = opt->crlf;
+		p->telnet_on = opt->telnet;
+		p->send_only = opt->send_only;
+		p->quit_on = opt->quit_after_eof;
+		p->quit_ms = opt->quit_after_eof_ms;
+		p->interval_ms = opt->interval_ms;
+		p->recv_limit = opt->recv_limit;
+		p->idle_ms = smallest_positive(opt->wait_ms,
+		    opt->idle_timeout_ms);
+	}
+	p->watch_stdout = io->local_out != io->local_in &&
+	    reader_loss_visible(io->local_out);
+	p->up.src = io->local_in;
+	p->up.dst = io->net_out;
+	p->down.src = io->net_in;
+	p->down.dst = io->local_out;
+	buf_init(&p->up.q, PUMP_BUF_SIZE);
+	buf_init(&p->down.q, PUMP_BUF_SIZE);
+	buf_init(&p->telnet, TELNET_BUF_SIZE);
+	p->last_activity = p->last_recv = p->stdin_eof_at = now_ms();
+	if (io->local_in < 0 || (opt->no_stdin && !io->program))
+		p->up.src_eof = true;
 }
 
 void
@@ -494,28 +577,13 @@ pump_run(const struct options *opt, const struct pump_io *io,
 		res->err = EMFILE;
 		return;
 	}
-	memset(&p, 0, sizeof(p));
-	p.opt = opt;
-	p.io = io;
-	p.res = res;
-	p.dgram = opt->socktype == SOCK_DGRAM;
-	p.half_close = opt->shutdown_on_eof && !p.dgram;
-	p.watch_stdout = io->local_out != io->local_in &&
-	    reader_loss_visible(io->local_out);
-	p.idle_ms = smallest_positive(opt->wait_ms, opt->idle_timeout_ms);
-	p.up.src = io->local_in;
-	p.up.dst = io->net_out;
-	p.down.src = io->net_in;
-	p.down.dst = io->local_out;
-	buf_init(&p.up.q, PUMP_BUF_SIZE);
-	buf_init(&p.down.q, PUMP_BUF_SIZE);
-	buf_init(&p.telnet, TELNET_BUF_SIZE);
-	start = now = now_ms();
-	p.last_activity = p.last_recv = p.stdin_eof_at = now;
-	if (io->local_in < 0 || opt->no_stdin)
-		p.up.src_eof = true;
-
-	while (!finished(&p, now, &deadline)) {
+	pump_init(&p, opt, io, res);
+	start = now = p.last_activity;
+	for (;;) {
+		half_close_when_sent(&p);
+		if (finished(&p, now))
+			break;
+		deadline = next_deadline(&p, now);
 		maxfd = watch_sets(&p, now, &rfds, &wfds);
 		if (maxfd < 0 && deadline < 0) {
 			/* Nothing can move and nothing will expire. */
@@ -532,21 +600,12 @@ pump_run(const struct options *opt, const struct pump_io *io,
 			res->err = errno;
 			break;
 		}
-		if (n == 0)
-			continue;
-		if (p.watch_stdout && FD_ISSET(p.down.dst, &rfds))
-			flow_sink_gone(&p.down);	/* as EPIPE would say */
-		if (FD_ISSET(p.down.src, &rfds))
-			net_readable(&p, now);
-		if (FD_ISSET(p.down.dst, &wfds) && !p.down.dst_gone)
-			local_writable(&p);
-		if (p.up.src >= 0 && FD_ISSET(p.up.src, &rfds))
-			local_readable(&p, now);
-		if (FD_ISSET(p.up.dst, &wfds))
-			net_writable(&p, now);
+		if (n > 0)
+			pump_ready(&p, now, &rfds, &wfds);
 	}
 	res->elapsed_ms = now_ms() - start;
-	res->stdin_eof = p.up.src_eof && io->local_in >= 0 && !opt->no_stdin;
+	res->stdin_eof = p.up.src_eof && io->local_in >= 0 &&
+	    !(opt->no_stdin && !io->program);
 	buf_free(&p.up.q);
 	buf_free(&p.down.q);
 	buf_free(&p.telnet);

@@ -33,12 +33,19 @@ struct pump_io {
 	 */
 	bool	(*admit)(const struct options *,
 		    const struct sockaddr_storage *, socklen_t);
+	/*
+	 * The local pair is one record socket to a -e/-c program (-u -l's
+	 * relay): a datagram a read and a write, nothing changed or paced
+	 * by the options, and the program's end is the run's end.
+	 */
+	bool	program;
 };
 
 /* Why the pump stopped; exit_status() in main.c maps it to 0 or 1. */
 enum pump_end {
 	PUMP_PEER_CLOSED,	/* the peer closed; all it sent is out */
-	PUMP_SENT_ALL,		/* --send-only: stdin ended, all sent */
+	PUMP_SENT_ALL,		/* --send-only, or a relayed program's
+				   end: its input is over, all sent */
 	PUMP_IDLE,		/* -w or --idle-timeout expired */
 	PUMP_QUIT,		/* -q expired after stdin's EOF */
 	PUMP_RECV_LIMIT,	/* -W reached */

@@ -25,8 +25,8 @@
 #include "acl.h"
 #include "addr.h"
 #include "broker.h"
-#include "exec.h"
 #include "serve.h"
+#include "session.h"
 #include "sock.h"
 #include "util.h"
 
@@ -300,29 +300,6 @@ first_peer(const struct options *opt, int lfd, struct sockaddr_storage *peer,
 	}
 }
 
-/*
- * One client on fd: its program (-e/-c), or the pump with stdin until
- * stdin's end (*stdin_done), hearing only the datagrams that admit lets
- * in (NULL: all).  Returns the exit status it earns.
- */
-static int
-serve_client(const struct options *opt, int fd, struct tap *tap,
-    bool *stdin_done, bool (*admit_from)(const struct options *,
-    const struct sockaddr_storage *, socklen_t))
-{
-	struct pump_io		io;
-	struct pump_result	res;
-
-	if (opt->exec != NULL || opt->sh_exec != NULL)
-		return exec_wait(opt, fd);
-	io = (struct pump_io){ fd, fd, *stdin_done ? -1 : STDIN_FILENO,
-	    STDOUT_FILENO, tap, NULL, NULL, admit_from };
-	pump_run(opt, &io, &res);
-	if (res.stdin_eof)
-		*stdin_done = true;
-	return pump_status(&res);
-}
-
 static volatile sig_atomic_t	children;
 
 /* Reap every child that has ended: no zombies, and a free slot each. */
@@ -378,11 +355,9 @@ serve_fork(const struct options *opt, int lfd, struct tap *tap)
 			unlink_at_exit_disown();
 			(void)sigprocmask(SIG_SETMASK, &old, NULL);
 			(void)close(lfd);
-			if (opt->exec != NULL || opt->sh_exec != NULL) {
-				exec_peer(opt, fd);
-				_exit(EXIT_NET);
-			}
-			_exit(serve_client(opt, fd, tap, &stdin_done, NULL));
+			_exit(session_run(opt, &(struct session){ .fd = fd,
+			    .tap = tap, .stdin_done = &stdin_done,
+			    .own_process = true }));
 		}
 		if (pid == -1)
 			sc_warn("fork failed: %s", strerror(errno));
@@ -401,15 +376,13 @@ static int
 serve_dgram_any(const struct options *opt, int lfd, struct tap *tap)
 {
 	struct sockaddr_storage	peer;
-	struct pump_io		io;
-	struct pump_result	res;
 	socklen_t		len = 0;
+	int			status;
 
-	io = (struct pump_io){ lfd, lfd, STDIN_FILENO, STDOUT_FILENO, tap,
-	    &peer, &len, admit_datagram };
-	pump_run(opt, &io, &res);
+	status = session_run(opt, &(struct session){ .fd = lfd, .tap = tap,
+	    .admit = admit_datagram, .reply_to = &peer, .reply_len = &len });
 	(void)close(lfd);
-	return pump_status(&res);
+	return status;
 }
 
 int
@@ -435,7 +408,8 @@ serve_run(const struct options *opt, struct tap *tap)
 			(void)close(lfd);
 			return EXIT_NET;
 		}
-		status = serve_client(opt, lfd, tap, &stdin_done, admit_peer);
+		status = session_run(opt, &(struct session){ .fd = lfd,
+		    .tap = tap, .admit = admit_peer });
 		(void)close(lfd);
 		return status;
 	}
@@ -448,7 +422,8 @@ serve_run(const struct options *opt, struct tap *tap)
 		/* One-shot: no second client may queue behind this one. */
 		if (!opt->keep_open)
 			(void)close(lfd);
-		status = serve_client(opt, fd, tap, &stdin_done, NULL);
+		status = session_run(opt, &(struct session){ .fd = fd,
+		    .tap = tap, .stdin_done = &stdin_done });
 		(void)close(fd);
 	} while (opt->keep_open);
 	return status;

@@ -100,6 +100,52 @@ peer.sendto(b"second\n", ("127.0.0.1", port))
 	[ "$(cat "$LOUT")" = $'first\nsecond' ]
 }
 
+@test "-u -l -c: the program hears only the peer, never a datagram queued behind its first" {
+	# As above, but the program reads the datagrams: it must not be
+	# handed a socket that still holds the others' datagrams.
+	log=$BATS_TEST_TMPDIR/log
+	udp_listener -l --allow 127.0.0.1 -c "head -n 2 >'$log'"
+	sc=$(bg_child "$LPID")
+	kill -STOP "$sc"
+	python3 -c '
+import socket, sys
+port = int(sys.argv[1])
+def sock(src):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((src, 0))
+    return s
+peer, refused, stranger = sock("127.0.0.1"), sock("127.0.0.2"), sock("127.0.0.1")
+peer.sendto(b"first\n", ("127.0.0.1", port))
+refused.sendto(b"refused\n", ("127.0.0.1", port))
+stranger.sendto(b"stranger\n", ("127.0.0.1", port))
+peer.sendto(b"second\n", ("127.0.0.1", port))
+' "$PORT"
+	kill -CONT "$sc"
+	wait_exit "$LPID" 10
+	[ "$WAIT_STATUS" -eq 0 ]
+	[ "$(cat "$log")" = $'first\nsecond' ]
+}
+
+@test "-u -l -c: the program's replies reach the peer, a datagram a write, and its status is ours" {
+	port=$(free_port udp)
+	# dd writes each datagram it reads as it came: two reads, two replies.
+	start_bg "$SOCKCAT" -u -l 127.0.0.1 "$port" \
+	    -c 'dd bs=65536 count=2 2>/dev/null; exit 3'
+	wait_listen "$port" udp
+	run -0 --separate-stderr timeout 10 python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(5)
+s.sendto(b"one", ("127.0.0.1", int(sys.argv[1])))
+print(s.recv(100).decode())
+s.sendto(b"two\nlines", ("127.0.0.1", int(sys.argv[1])))
+print(s.recv(100).decode())
+' "$port"
+	[ "$output" = $'one\ntwo\nlines' ]
+	wait_exit "$BG_PID" 10
+	[ "$WAIT_STATUS" -eq 3 ]
+}
+
 @test "-u -l --deny never runs the program for a denied sender" {
 	log=$BATS_TEST_TMPDIR/log
 	udp_listener -l --deny 127.0.0.2 \
