@@ -12,104 +12,38 @@
 #include <sys/socket.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "acl.h"
-#include "addr.h"
+#include "admit.h"
 #include "broker.h"
 #include "buf.h"
 #include "chat.h"
 #include "relay.h"
-#include "sock.h"
 #include "util.h"
 
-#define PAUSE_MS	100		/* accept pause, out of descriptors */
-#define REFUSE_BURST	64		/* refused at most before that pause */
-
-static void
-refuse(int fd, const char *name, const char *why)
-{
-	sc_status("Connection from %s refused %s", name, why);
-	(void)close(fd);
-}
-
-/*
- * Out of descriptors: give back the spare one for a moment, so that the
- * clients waiting now can be accepted and closed at once instead of
- * making the listener readable forever; then rest a while in any case,
- * so that clients knocking again and again cost no more than that.
- */
-static void
-refuse_starved(struct broker *b, long long now, int err)
-{
-	struct sockaddr_storage	 peer;
-	socklen_t		 len;
-	char			 name[ADDR_HOSTLEN + ADDR_PORTLEN + 1];
-	int			 fd, n = 0;
-
-	if (b->spare_fd != -1 && (err == EMFILE || err == ENFILE)) {
-		(void)close(b->spare_fd);
-		/* Only those already waiting: a deadline in the past. */
-		while (n < REFUSE_BURST && fd_wait(b->lfd, false, now) == 0 &&
-		    (fd = sock_accept(b->lfd, &peer, &len, false)) != -1) {
-			addr_peer_name((struct sockaddr *)&peer, len,
-			    b->opt->unixsock ? b->opt->path : NULL, name,
-			    sizeof(name));
-			refuse(fd, name, "(out of descriptors)");
-			n++;
-		}
-		b->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	}
-	if (n == 0 && verbose > 0)
-		sc_warn("accept failed: %s", strerror(err));
-	b->paused_until = now + PAUSE_MS;
-}
-
-/* Take one client: refused, or in the list.  -1 on a fatal error. */
+/* Take one client, or turn it away: -1 on a fatal error. */
 static int
 on_accept(struct broker *b, long long now)
 {
-	const struct options	*opt = b->opt;
-	struct sockaddr_storage	 peer;
-	const char		*why;
-	socklen_t		 len;
-	char			 name[ADDR_HOSTLEN + ADDR_PORTLEN + 1];
-	int			 fd;
+	struct sockaddr_storage	peer;
+	socklen_t		len;
+	char			name[ADMIT_NAMELEN];
+	int			fd;
 
 	b->join_waiting = false;
-	if ((fd = sock_accept(b->lfd, &peer, &len, false)) == -1) {
-		if (errno == EAGAIN)
-			return 0;	/* gone before we took it */
-		if (errno != EMFILE && errno != ENFILE && errno != ENOBUFS &&
-		    errno != ENOMEM) {
-			sc_warn("accept failed: %s", strerror(errno));
-			return -1;
-		}
-		refuse_starved(b, now, errno);
+	fd = door_accept(&b->door, (int)b->clients, now, &peer, &len, name);
+	if (fd != -1) {
+		relay_add(b, fd, name, now);
 		return 0;
 	}
-	addr_peer_name((struct sockaddr *)&peer, len,
-	    opt->unixsock ? opt->path : NULL, name, sizeof(name));
-	if (!acl_allows(&opt->acl, (const struct sockaddr *)&peer))
-		why = "by --allow/--deny";
-	else if (!fd_selectable(fd))
-		why = "(beyond select()'s FD_SETSIZE)";
-	else if (opt->max_conns > 0 && b->clients >= opt->max_conns)
-		why = "(--max-conns reached)";
-	else
-		why = NULL;
-	if (why != NULL) {
-		refuse(fd, name, why);
+	if (errno == EAGAIN)
 		return 0;
-	}
-	sc_status("Connection received on %s", name);
-	relay_add(b, fd, name, now);
-	return 0;
+	sc_warn("accept failed: %s", strerror(errno));
+	return -1;
 }
 
 /* Read once from c (or stdin) and pass it on. */
@@ -168,9 +102,9 @@ broker_step(struct broker *b)
 	deadline = relay_settle(b, now);
 	FD_ZERO(&rfds);
 	FD_ZERO(&wfds);
-	if (now < b->paused_until) {
-		if (deadline < 0 || b->paused_until < deadline)
-			deadline = b->paused_until;
+	if (now < b->door.paused_until) {
+		if (deadline < 0 || b->door.paused_until < deadline)
+			deadline = b->door.paused_until;
 	} else if (b->opt->chat && !relay_join_fits(b)) {
 		/* Watched only to learn that someone waits. */
 		held_join = true;
@@ -236,7 +170,7 @@ broker_run(const struct options *opt, int lfd)
 	memset(b, 0, sizeof(*b));
 	b->opt = opt;
 	b->lfd = lfd;
-	b->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	door_open(&b->door, opt, lfd, true);
 	b->idle_ms = opt->wait_ms > 0 ? opt->wait_ms : 0;
 	if (opt->idle_timeout_ms > 0 &&
 	    (b->idle_ms == 0 || opt->idle_timeout_ms < b->idle_ms))
@@ -252,8 +186,7 @@ broker_run(const struct options *opt, int lfd)
 	relay_free_all(b);
 	buf_free(&b->input.in);
 	free(b->frame);
-	if (b->spare_fd != -1)
-		(void)close(b->spare_fd);
+	door_close(&b->door);
 	(void)close(lfd);
 	free(b);
 	return -1;

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "addr.h"
+#include "admit.h"
 #include "buf.h"
 #include "chat.h"
 #include "options.h"
@@ -27,16 +27,15 @@ struct client {
 	int		 err;		/* or the errno that made it go */
 	size_t		 pre_len;
 	char		 pre[CHAT_PREFIX_MAX];	/* "<userN> " */
-	char		 name[ADDR_HOSTLEN + ADDR_PORTLEN + 1];
+	char		 name[ADMIT_NAMELEN];
 };
 
 struct broker {
 	const struct options	*opt;
 	int			 lfd;
-	int			 spare_fd;	/* closed to refuse at EMFILE */
+	struct door		 door;		/* lfd's: every client passes */
 	long			 clients;
 	long			 idle_ms;	/* -w, --idle-timeout (0: no) */
-	long long		 paused_until;	/* accept nothing until then */
 	bool			 stdin_open;
 	bool			 join_waiting;	/* --chat: held for room */
 	struct client		 input;		/* stdin: a source only */

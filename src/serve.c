@@ -19,11 +19,10 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "acl.h"
 #include "addr.h"
+#include "admit.h"
 #include "broker.h"
 #include "serve.h"
 #include "session.h"
@@ -55,81 +54,12 @@ say_bound(const struct options *opt, int fd, int dual)
 	sc_status("%s %s %s", verb, host, port);
 }
 
-/*
- * How -v names a client: a Unix datagram sender by its own socket's path
- * (or "(unnamed)"); a Unix stream client, mostly unnamed, by the
- * listener's path; any other by its address and port.
- */
-static void
-peer_name(const struct options *opt, const struct sockaddr_storage *peer,
-    socklen_t len, char *name, size_t size)
-{
-	/* A Unix datagram client is named by its reply socket's path; Unix
-	 * stream clients are mostly unnamed: name the listener's path. */
-	addr_peer_name((const struct sockaddr *)peer, len, opt->unixsock &&
-	    opt->socktype != SOCK_DGRAM ? opt->path : NULL, name, size);
-}
-
-/* A client turned away: "Connection from NAME refused WHY" under -v. */
-static void
-refuse(const struct options *opt, const struct sockaddr_storage *peer,
-    socklen_t len, const char *why)
-{
-	char	name[ADDR_HOSTLEN + ADDR_PORTLEN + 2];
-
-	if (verbose == 0)
-		return;
-	peer_name(opt, peer, len, name, sizeof(name));
-	sc_status("Connection from %s refused %s", name, why);
-}
-
-/*
- * The one door every client passes, connection or datagram: --allow and
- * --deny on its address (a Unix peer has none: any --allow keeps it out,
- * as ncat does).  A client kept out is said under -v; the caller closes
- * its connection or drops its datagram.  One let in is said as
- * "Connection received on NAME" unless quiet (-u -k's datagrams), and a
- * datagram sender that no reply can reach is said once.
- */
-static bool
-admit(const struct options *opt, const struct sockaddr_storage *peer,
-    socklen_t len, bool quiet)
-{
-	static bool	noreply_said;
-	char		name[ADDR_HOSTLEN + ADDR_PORTLEN + 2];
-
-	if (!acl_allows(&opt->acl, (const struct sockaddr *)peer)) {
-		refuse(opt, peer, len, "by --allow/--deny");
-		return false;
-	}
-	if (verbose == 0)
-		return true;
-	peer_name(opt, peer, len, name, sizeof(name));
-	if (!quiet)
-		sc_status("Connection received on %s", name);
-	if (opt->socktype == SOCK_DGRAM && !noreply_said &&
-	    !sock_answerable(peer, len)) {
-		sc_warn("%s cannot be answered: replies are dropped", name);
-		noreply_said = true;
-	}
-	return true;
-}
-
-/* admit() for the pump's -u -k datagrams: quiet, and a sender Linux gives
- * no address at all (an unbound Unix socket) is named "(unnamed)". */
+/* admit_sender() for the pump's -u -k datagrams: quiet. */
 static bool
 admit_datagram(const struct options *opt, const struct sockaddr_storage *peer,
     socklen_t len)
 {
-	struct sockaddr_storage	unnamed;
-
-	if (len < offsetof(struct sockaddr_un, sun_path)) {
-		memset(&unnamed, 0, sizeof(unnamed));
-		unnamed.ss_family = AF_UNIX;
-		peer = &unnamed;
-		len = offsetof(struct sockaddr_un, sun_path);
-	}
-	return admit(opt, peer, len, true);
+	return admit_sender(opt, peer, len, true);
 }
 
 /*
@@ -219,42 +149,33 @@ open_listener(const struct options *opt, int *dual)
 	return fd;
 }
 
+static volatile sig_atomic_t	children;	/* --fork: being served */
+
 /*
- * The next admitted client of a stream listener.  Running out of
- * descriptors or memory is survived: wait a little and try again.
+ * The next admitted client of a stream listener: wait for one, and
+ * through any pause the door asks for.
  */
 static int
-next_client(const struct options *opt, int lfd,
-    struct sockaddr_storage *peer, socklen_t *len)
+next_client(struct door *d)
 {
-	static const struct timespec	pause = { 0, 100 * 1000 * 1000 };
-	static int			starved;	/* errno said */
-	int				fd;
+	struct sockaddr_storage	peer;
+	socklen_t		len;
+	char			name[ADMIT_NAMELEN];
+	long long		now;
+	int			fd;
 
 	for (;;) {
-		if ((fd = sock_accept(lfd, peer, len, true)) == -1) {
-			if (errno != EMFILE && errno != ENFILE &&
-			    errno != ENOBUFS && errno != ENOMEM)
-				return -1;
-			/* Once per spell, not ten lines a second. */
-			if (starved != errno)
-				sc_warn("accept failed: %s (waiting)",
-				    strerror(errno));
-			starved = errno;
-			(void)nanosleep(&pause, NULL);
+		now = now_ms();
+		if (now < d->paused_until) {
+			sleep_ms((long)(d->paused_until - now));
 			continue;
 		}
-		starved = 0;
-		if (!fd_selectable(fd)) {
-			/* Every lower number is taken: as good as EMFILE. */
-			refuse(opt, peer, *len, "(beyond select()'s FD_SETSIZE)");
-			(void)close(fd);
-			(void)nanosleep(&pause, NULL);
-			continue;
-		}
-		if (admit(opt, peer, *len, false))
+		if (fd_wait(d->lfd, false, -1) == -1)
+			return -1;
+		fd = door_accept(d, (int)children, now_ms(), &peer, &len,
+		    name);
+		if (fd != -1 || errno != EAGAIN)
 			return fd;
-		(void)close(fd);
 	}
 }
 
@@ -290,7 +211,7 @@ first_peer(const struct options *opt, int lfd, struct sockaddr_storage *peer,
 	for (;;) {
 		if (sock_peek_peer(lfd, peer, len) == -1)
 			return -1;
-		if (admit(opt, peer, *len, false)) {
+		if (admit_sender(opt, peer, *len, false)) {
 			dgram_peer = *peer;
 			dgram_peer_len = *len;
 			return sock_take_peer(lfd, peer, *len);
@@ -299,8 +220,6 @@ first_peer(const struct options *opt, int lfd, struct sockaddr_storage *peer,
 			return -1;
 	}
 }
-
-static volatile sig_atomic_t	children;
 
 /* Reap every child that has ended: no zombies, and a free slot each. */
 static void
@@ -321,10 +240,9 @@ on_sigchld(int sig)
 static int
 serve_fork(const struct options *opt, int lfd, struct tap *tap)
 {
-	struct sockaddr_storage	peer;
 	struct sigaction	sa;
+	struct door		door;
 	sigset_t		chld, old;
-	socklen_t		len;
 	bool			stdin_done = true;	/* children: no stdin */
 	pid_t			pid;
 	int			fd;
@@ -336,15 +254,11 @@ serve_fork(const struct options *opt, int lfd, struct tap *tap)
 	(void)sigaction(SIGCHLD, &sa, NULL);
 	(void)sigemptyset(&chld);
 	(void)sigaddset(&chld, SIGCHLD);
+	door_open(&door, opt, lfd, false);
 	for (;;) {
-		if ((fd = next_client(opt, lfd, &peer, &len)) == -1) {
+		if ((fd = next_client(&door)) == -1) {
 			sc_warn("accept failed: %s", strerror(errno));
 			return -1;
-		}
-		if (opt->max_conns > 0 && children >= opt->max_conns) {
-			refuse(opt, &peer, len, "(--max-conns reached)");
-			(void)close(fd);
-			continue;
 		}
 		(void)sigprocmask(SIG_BLOCK, &chld, &old);
 		if ((pid = fork()) == 0) {
@@ -389,6 +303,7 @@ int
 serve_run(const struct options *opt, struct tap *tap)
 {
 	struct sockaddr_storage	 peer;
+	struct door		 door;
 	socklen_t		 len;
 	bool			 stdin_done = false;
 	int			 lfd, fd, dual, status;
@@ -413,8 +328,9 @@ serve_run(const struct options *opt, struct tap *tap)
 		(void)close(lfd);
 		return status;
 	}
+	door_open(&door, opt, lfd, false);
 	do {
-		if ((fd = next_client(opt, lfd, &peer, &len)) == -1) {
+		if ((fd = next_client(&door)) == -1) {
 			sc_warn("accept failed: %s", strerror(errno));
 			(void)close(lfd);
 			return EXIT_NET;
