@@ -84,7 +84,7 @@ connect_run(const struct options *opt, struct tap *tap)
 			    strerror(errno));
 			status = EXIT_NET;
 		}
-	} else if (opt->exec != NULL || opt->sh_exec != NULL)
+	} else if (opt->program)
 		status = exec_wait(opt, fd);	/* the program's */
 	else {
 		io = (struct pump_io){ fd, fd, STDIN_FILENO, STDOUT_FILENO,

@@ -148,9 +148,10 @@ open_inet_listener(const struct options *opt, int *dual)
 	int			 saved = 0;
 
 	*dual = 0;
-	if (opt->host == NULL && opt->family == AF_UNSPEC) {
+	if (opt->listen_host == NULL && opt->family == AF_UNSPEC) {
 		o6.family = AF_INET6;
-		if (addr_resolve(&o6, NULL, opt->port, 1, &res) == 0) {
+		if (addr_resolve(&o6, NULL, opt->listen_port, 1,
+		    &res) == 0) {
 			fd = sock_listen(opt, res, SOCK_V6ONLY_OFF, &what);
 			saved = errno;
 			if (fd != -1) {
@@ -167,11 +168,12 @@ open_inet_listener(const struct options *opt, int *dual)
 	}
 	if (opt->family == AF_INET6)
 		v6only = SOCK_V6ONLY_ON;
-	gai = addr_resolve(opt, opt->host, opt->port, 1, &res);
+	gai = addr_resolve(opt, opt->listen_host, opt->listen_port, 1,
+	    &res);
 	if (gai != 0) {
 		sc_warn("cannot resolve %s port %s: %s",
-		    opt->host != NULL ? opt->host : "(any)", opt->port,
-		    gai_strerror(gai));
+		    opt->listen_host != NULL ? opt->listen_host : "(any)",
+		    opt->listen_port, gai_strerror(gai));
 		return -1;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
@@ -182,7 +184,7 @@ open_inet_listener(const struct options *opt, int *dual)
 		if (verbose > 0 && ai->ai_next != NULL) {
 			addr_text(ai->ai_addr, ai->ai_addrlen, host, port);
 			sc_warn("%s %s port %s (%s) failed: %s", what, host,
-			    port, opt_proto(opt), strerror(saved));
+			    port, opt->proto, strerror(saved));
 		}
 	}
 	freeaddrinfo(res);
@@ -190,8 +192,8 @@ open_inet_listener(const struct options *opt, int *dual)
 		return fd;
 failed:
 	sc_warn("%s %s port %s (%s) failed: %s", what,
-	    opt->host != NULL ? opt->host : "(any)", opt->port,
-	    opt_proto(opt), strerror(saved));
+	    opt->listen_host != NULL ? opt->listen_host : "(any)",
+	    opt->listen_port, opt->proto, strerror(saved));
 	return -1;
 }
 
