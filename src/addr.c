@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "parse.h"
 
 long
 addr_port_number(const char *word, const char *proto)
@@ -54,11 +55,10 @@ addr_resolve(const struct options *opt, const char *host, const char *port,
 	hints.ai_flags = passive ? AI_PASSIVE : 0;
 	if (opt->nodns)
 		hints.ai_flags |= AI_NUMERICHOST;
-	if (host != NULL && host[0] == '[' &&
-	    (len = strlen(host)) > 2 && host[len - 1] == ']' &&
-	    len - 2 < sizeof(name)) {
-		memcpy(name, host + 1, len - 2);
-		name[len - 2] = '\0';
+	if (host != NULL && parse_unbracket(host, &len) &&
+	    len < sizeof(name)) {
+		memcpy(name, host + 1, len);
+		name[len] = '\0';
 		host = name;
 		hints.ai_flags |= AI_NUMERICHOST;
 	}
@@ -218,13 +218,12 @@ addr_label(const char *name, const struct sockaddr *sa, socklen_t len,
     char *out, size_t outlen)
 {
 	char	host[ADDR_HOSTLEN], port[ADDR_PORTLEN];
-	size_t	n = strlen(name);
+	size_t	n;
 
 	addr_text(sa, len, host, port);
 	/* "[::1]" is the address ::1 too. */
-	if (strcmp(name, host) == 0 || (n > 2 && name[0] == '[' &&
-	    name[n - 1] == ']' && strlen(host) == n - 2 &&
-	    strncmp(name + 1, host, n - 2) == 0))
+	if (strcmp(name, host) == 0 || (parse_unbracket(name, &n) &&
+	    strlen(host) == n && strncmp(name + 1, host, n) == 0))
 		(void)snprintf(out, outlen, "%s", name);
 	else
 		(void)snprintf(out, outlen, "%s (%s)", name, host);

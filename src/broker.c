@@ -171,10 +171,7 @@ broker_run(const struct options *opt, int lfd)
 	b->opt = opt;
 	b->lfd = lfd;
 	door_open(&b->door, opt, lfd, true);
-	b->idle_ms = opt->wait_ms > 0 ? opt->wait_ms : 0;
-	if (opt->idle_timeout_ms > 0 &&
-	    (b->idle_ms == 0 || opt->idle_timeout_ms < b->idle_ms))
-		b->idle_ms = opt->idle_timeout_ms;
+	b->idle_ms = opt->idle_ms;
 	b->stdin_open = !opt->no_stdin;
 	b->input.fd = STDIN_FILENO;
 	b->input.pre_len = chat_prefix(b->input.pre, 0);

@@ -130,9 +130,9 @@ say_connected(const struct options *opt, const struct addrinfo *ai)
 		addr_label(opt->host, ai->ai_addr, ai->ai_addrlen, label,
 		    sizeof(label));
 	}
-	addr_service(opt_proto(opt), atoi(port), service, sizeof(service));
+	addr_service(opt->proto, atoi(port), service, sizeof(service));
 	sc_status("Connection to %s %s port [%s/%s] succeeded!", label, port,
-	    opt_proto(opt), service);
+	    opt->proto, service);
 }
 
 /*
@@ -302,7 +302,7 @@ report_failures(const struct options *opt, const char *name,
 		addr_label(name, at[i].ai->ai_addr, at[i].ai->ai_addrlen,
 		    label, sizeof(label));
 		sc_warn("%s to %s port %s (%s) failed: %s", at[i].what, label,
-		    port, opt_proto(opt), strerror(at[i].err));
+		    port, opt->proto, strerror(at[i].err));
 	}
 }
 

@@ -152,7 +152,7 @@ exec_peer(const struct options *opt, int fd, int about)
 	size_t		  i;
 
 	/* PROTO: "TCP", "UDP" or "UNIX", as UCSPI tools name it. */
-	(void)snprintf(proto, sizeof(proto), "%s", opt_proto(opt));
+	(void)snprintf(proto, sizeof(proto), "%s", opt->proto);
 	for (i = 0; proto[i] != '\0'; i++)
 		proto[i] = (char)toupper((unsigned char)proto[i]);
 

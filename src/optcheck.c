@@ -1,7 +1,8 @@
 /*
  * optcheck.c: what the options need of each other and what cannot go
- * together, checked once after getopt_long; each finding is a usage
- * error.
+ * together, in one table; then the operands, ports and host words.  The
+ * lower layer of options.c, run after its normalize step; each finding
+ * is a usage error.
  */
 #include "config.h"
 
@@ -9,118 +10,331 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
+#include "addr.h"
+#include "optcheck.h"
 #include "options.h"
 #include "parse.h"
+#include "usage.h"
+#include "util.h"
 
-/* The server modes: what each needs, and what cannot go together. */
-static void
-check_server_conflicts(const struct options *opt)
+/* What a command line has: one bit each, for the table's rows. */
+enum {
+	F_LISTEN	= 1 << 0,	/* -l */
+	F_SCAN		= 1 << 1,	/* -z */
+	F_UDP		= 1 << 2,	/* -u */
+	F_UNIX		= 1 << 3,	/* -U */
+	F_DCCP		= 1 << 4,	/* -Z */
+	F_IPV4		= 1 << 5,	/* -4, the last of -4 and -6 */
+	F_IPV6		= 1 << 6,	/* -6, likewise */
+	F_SOURCE	= 1 << 7,	/* -s */
+	F_SOURCE_PORT	= 1 << 8,	/* -p */
+	F_KEEP		= 1 << 9,	/* -k, or what implies it */
+	F_FORK		= 1 << 10,	/* --fork */
+	F_BROKER	= 1 << 11,	/* --broker, or --chat */
+	F_CHAT		= 1 << 12,	/* --chat */
+	F_EXEC		= 1 << 13,	/* -e, the last of -e and -c */
+	F_SH_EXEC	= 1 << 14,	/* -c, likewise */
+	F_SEND_ONLY	= 1 << 15,	/* --send-only */
+	F_RECV_ONLY	= 1 << 16,	/* --recv-only */
+	F_NO_STDIN	= 1 << 17,	/* -d, or --recv-only */
+	F_HEX_DUMP	= 1 << 18,	/* -o */
+	F_OUTPUT	= 1 << 19,	/* --output */
+	F_MAX_CONNS	= 1 << 20,	/* --max-conns */
+	F_ACL		= 1 << 21,	/* --allow, --deny */
+	F_MAX_PARALLEL	= 1 << 22,	/* --max-parallel */
+	F_SCAN_FORMAT	= 1 << 23,	/* --scan-format */
+	F_PASS_FD	= 1 << 24,	/* -F */
+	F_PROXY		= 1 << 25,	/* -x */
+	F_PROXY_TYPE	= 1 << 26,	/* -X */
+	F_PROXY_AUTH	= 1 << 27,	/* -P */
+	F_RETRY		= 1 << 28,	/* --retry */
+	F_PORT_ARG	= 1 << 29,	/* a listener's PORT operand */
+	F_ADDR_ARG	= 1 << 30	/* a listener's ADDR operand */
+};
+
+/*
+ * One row: when a command line has every fact of "given", it must have
+ * one of "needs" (if any), and none of "conflicts".  Rows with operands
+ * set wait until the operands are counted.  The first row broken is the
+ * one reported, so the order is the order of the messages.
+ */
+struct rule {
+	uint32_t	 given;
+	uint32_t	 needs;
+	uint32_t	 conflicts;
+	bool		 operands;
+	const char	*msg;
+};
+
+#define NEEDS(g, n, m)		{ (g), (n), 0, false, (m) }
+#define CONFLICTS(g, c, m)	{ (g), 0, (c), false, (m) }
+#define ARG_CONFLICTS(g, c, m)	{ (g), 0, (c), true, (m) }
+#define PROGRAM_OWNS		" (the program owns the socket)"
+#define FIRST_PEER		" (a program serves the first peer only)"
+
+static const struct rule rules[] = {
+	CONFLICTS(F_LISTEN, F_SCAN, "-l cannot be used with -z"),
+	CONFLICTS(F_SEND_ONLY, F_RECV_ONLY,
+	    "--send-only cannot be used with --recv-only"),
+	CONFLICTS(F_SEND_ONLY, F_NO_STDIN,
+	    "--send-only cannot be used with -d"),
+	CONFLICTS(F_DCCP, F_UDP, "-Z cannot be used with -u"),
+	CONFLICTS(F_DCCP, F_UNIX, "-Z cannot be used with -U"),
+	CONFLICTS(F_UNIX, F_IPV4, "-U cannot be used with -4"),
+	CONFLICTS(F_UNIX, F_IPV6, "-U cannot be used with -6"),
+	NEEDS(F_UNIX | F_SOURCE, F_UDP,
+	    "-s with -U needs -u (a datagram reply socket)"),
+	/* The server modes. */
+	NEEDS(F_FORK, F_LISTEN, "--fork needs -l"),
+	NEEDS(F_CHAT, F_LISTEN, "--chat needs -l"),
+	NEEDS(F_BROKER, F_LISTEN, "--broker needs -l"),
+	NEEDS(F_KEEP, F_LISTEN, "-k needs -l"),
+	NEEDS(F_FORK, F_EXEC | F_SH_EXEC | F_RECV_ONLY,
+	    "--fork needs -e, -c or --recv-only"),
+	CONFLICTS(F_CHAT, F_FORK, "--chat cannot be used with --fork"),
+	CONFLICTS(F_BROKER, F_FORK, "--broker cannot be used with --fork"),
+	CONFLICTS(F_CHAT, F_EXEC, "--chat cannot be used with -e"),
+	CONFLICTS(F_CHAT, F_SH_EXEC, "--chat cannot be used with -c"),
+	CONFLICTS(F_BROKER, F_EXEC, "--broker cannot be used with -e"),
+	CONFLICTS(F_BROKER, F_SH_EXEC, "--broker cannot be used with -c"),
+	CONFLICTS(F_HEX_DUMP, F_CHAT, "-o cannot be used with --chat"),
+	CONFLICTS(F_HEX_DUMP, F_BROKER, "-o cannot be used with --broker"),
+	CONFLICTS(F_OUTPUT, F_CHAT, "--output cannot be used with --chat"),
+	CONFLICTS(F_OUTPUT, F_BROKER, "--output cannot be used with --broker"),
+	CONFLICTS(F_CHAT, F_UDP, "--chat cannot be used with -u"),
+	CONFLICTS(F_BROKER, F_UDP, "--broker cannot be used with -u"),
+	NEEDS(F_MAX_CONNS, F_FORK | F_BROKER,
+	    "--max-conns needs --fork or --broker"),
+	NEEDS(F_ACL, F_LISTEN, "--allow and --deny need -l"),
+	CONFLICTS(F_FORK, F_UDP, "--fork cannot be used with -u"),
+	CONFLICTS(F_KEEP | F_UDP, F_EXEC,
+	    "-k with -u cannot be used with -e" FIRST_PEER),
+	CONFLICTS(F_KEEP | F_UDP, F_SH_EXEC,
+	    "-k with -u cannot be used with -c" FIRST_PEER),
+	CONFLICTS(F_HEX_DUMP, F_EXEC, "-o cannot be used with -e" PROGRAM_OWNS),
+	CONFLICTS(F_HEX_DUMP, F_SH_EXEC,
+	    "-o cannot be used with -c" PROGRAM_OWNS),
+	CONFLICTS(F_OUTPUT, F_EXEC,
+	    "--output cannot be used with -e" PROGRAM_OWNS),
+	CONFLICTS(F_OUTPUT, F_SH_EXEC,
+	    "--output cannot be used with -c" PROGRAM_OWNS),
+	/* Scanning, -F and -x. */
+	NEEDS(F_SCAN_FORMAT, F_SCAN, "--scan-format needs -z"),
+	NEEDS(F_MAX_PARALLEL, F_SCAN, "--max-parallel needs -z"),
+	CONFLICTS(F_PASS_FD, F_LISTEN, "-F cannot be used with -l"),
+	CONFLICTS(F_PASS_FD, F_SCAN, "-F cannot be used with -z"),
+	CONFLICTS(F_PASS_FD, F_UNIX, "-F cannot be used with -U"),
+	CONFLICTS(F_PASS_FD, F_EXEC, "-F cannot be used with -e"),
+	CONFLICTS(F_PASS_FD, F_SH_EXEC, "-F cannot be used with -c"),
+	CONFLICTS(F_PASS_FD, F_HEX_DUMP, "-F cannot be used with -o"),
+	CONFLICTS(F_PASS_FD, F_OUTPUT, "-F cannot be used with --output"),
+	NEEDS(F_PROXY_AUTH, F_PROXY, "-P needs -x"),
+	NEEDS(F_PROXY_TYPE, F_PROXY, "-X needs -x"),
+	CONFLICTS(F_PROXY, F_LISTEN, "-x cannot be used with -l"),
+	CONFLICTS(F_PROXY, F_SCAN, "-x cannot be used with -z"),
+	CONFLICTS(F_PROXY, F_UNIX, "-x cannot be used with -U"),
+	CONFLICTS(F_PROXY, F_UDP, "-x cannot be used with -u"),
+	CONFLICTS(F_PROXY, F_DCCP, "-x cannot be used with -Z"),
+	CONFLICTS(F_RETRY, F_LISTEN, "--retry cannot be used with -l"),
+	CONFLICTS(F_SCAN, F_UNIX, "-z cannot be used with -U"),
+	CONFLICTS(F_SCAN, F_EXEC, "-z cannot be used with -e"),
+	CONFLICTS(F_SCAN, F_SH_EXEC, "-z cannot be used with -c"),
+	/* Once the operands are counted. */
+	ARG_CONFLICTS(F_UNIX, F_SOURCE_PORT, "-p cannot be used with -U"),
+	ARG_CONFLICTS(F_PORT_ARG, F_SOURCE_PORT,
+	    "-p and a port argument cannot be used together"),
+	ARG_CONFLICTS(F_ADDR_ARG, F_SOURCE,
+	    "-s and an address argument cannot be used together")
+};
+
+/* The facts of a command line: raw options, implied fields, operands. */
+static uint32_t
+facts(const struct options *opt, int noperands)
 {
-	bool	program = opt->exec != NULL || opt->sh_exec != NULL;
-	const char	*server = opt->fork ? "--fork" : opt->chat ? "--chat" :
-			    opt->broker ? "--broker" : opt->keep_open ? "-k" :
-			    NULL;
+	const struct {
+		bool		has;
+		uint32_t	fact;
+	} map[] = {
+		{ opt->listen, F_LISTEN },
+		{ opt->zero_io, F_SCAN },
+		{ opt->udp, F_UDP },
+		{ opt->unixsock, F_UNIX },
+		{ opt->dccp, F_DCCP },
+		{ opt->family == AF_INET, F_IPV4 },
+		{ opt->family == AF_INET6, F_IPV6 },
+		{ opt->source != NULL, F_SOURCE },
+		{ opt->source_port != NULL, F_SOURCE_PORT },
+		{ opt->keep_open, F_KEEP },
+		{ opt->fork, F_FORK },
+		{ opt->broker, F_BROKER },
+		{ opt->chat, F_CHAT },
+		{ opt->exec != NULL, F_EXEC },
+		{ opt->sh_exec != NULL, F_SH_EXEC },
+		{ opt->send_only, F_SEND_ONLY },
+		{ opt->recv_only, F_RECV_ONLY },
+		{ opt->no_stdin, F_NO_STDIN },
+		{ opt->hex_dump != NULL, F_HEX_DUMP },
+		{ opt->output != NULL, F_OUTPUT },
+		{ opt->max_conns > 0, F_MAX_CONNS },
+		{ opt->acl.len > 0, F_ACL },
+		{ opt->max_parallel > 0, F_MAX_PARALLEL },
+		{ opt->scan_csv, F_SCAN_FORMAT },
+		{ opt->pass_fd, F_PASS_FD },
+		{ opt->proxy_host != NULL, F_PROXY },
+		{ opt->proxy_type != PROXY_UNSET, F_PROXY_TYPE },
+		{ opt->proxy_user != NULL, F_PROXY_AUTH },
+		{ opt->retry_ms > 0, F_RETRY },
+		{ opt->mode == MODE_LISTEN && !opt->unixsock && noperands >= 1,
+		    F_PORT_ARG },
+		{ opt->mode == MODE_LISTEN && !opt->unixsock && noperands == 2,
+		    F_ADDR_ARG }
+	};
+	uint32_t	has = 0;
+	size_t		i;
 
-	if (server != NULL && opt->mode != MODE_LISTEN)
-		usage_error("%s needs -l", server);
-	if (opt->fork && !program && !opt->recv_only)
-		usage_error("--fork needs -e, -c or --recv-only");
-	if (opt->broker && opt->fork)
-		usage_error("%s cannot be used with --fork", server);
-	if (opt->broker && program)
-		usage_error("%s cannot be used with %s", opt->chat ?
-		    "--chat" : "--broker", opt->exec != NULL ? "-e" : "-c");
-	if (opt->broker && (opt->hex_dump != NULL || opt->output != NULL))
-		usage_error("%s cannot be used with %s", opt->hex_dump != NULL ?
-		    "-o" : "--output", opt->chat ? "--chat" : "--broker");
-	if (opt->broker && opt->socktype == SOCK_DGRAM)
-		usage_error("%s cannot be used with -u", opt->chat ?
-		    "--chat" : "--broker");
-	if (opt->max_conns > 0 && !opt->fork && !opt->broker)
-		usage_error("--max-conns needs --fork or --broker");
-	if (opt->acl.len > 0 && opt->mode != MODE_LISTEN)
-		usage_error("--allow and --deny need -l");
-	if (opt->fork && opt->socktype == SOCK_DGRAM)
-		usage_error("--fork cannot be used with -u");
-	if (opt->keep_open && program && opt->socktype == SOCK_DGRAM)
-		usage_error("-k with -u cannot be used with %s (a program "
-		    "serves the first peer only)", opt->exec != NULL ?
-		    "-e" : "-c");
-	if (program && (opt->hex_dump != NULL || opt->output != NULL))
-		usage_error("%s cannot be used with %s (the program owns "
-		    "the socket)", opt->hex_dump != NULL ? "-o" : "--output",
-		    opt->exec != NULL ? "-e" : "-c");
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (map[i].has)
+			has |= map[i].fact;
+	return has;
 }
 
-/* -x: a TCP client's option. */
+/* The first broken row of the table, in the given half of it. */
 static void
-check_proxy(const struct options *opt)
+check_rules(const struct options *opt, bool operands, int noperands)
 {
-	const char	*other;
+	uint32_t	has = facts(opt, noperands);
+	size_t		i;
 
-	if (opt->proxy_host == NULL) {
-		if (opt->proxy_type != PROXY_UNSET || opt->proxy_user != NULL)
-			usage_error("%s needs -x", opt->proxy_user != NULL ?
-			    "-P" : "-X");
-		return;
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		const struct rule	*r = &rules[i];
+
+		if (r->operands != operands || (has & r->given) != r->given)
+			continue;
+		if ((r->needs != 0 && (has & r->needs) == 0) ||
+		    (has & r->conflicts) != 0)
+			usage_error("%s", r->msg);
 	}
-	other = opt->mode == MODE_LISTEN ? "-l" : opt->mode == MODE_SCAN ?
-	    "-z" : opt->unixsock ? "-U" : opt->socktype == SOCK_DGRAM ? "-u" :
-	    opt->dccp ? "-Z" : NULL;
-	if (other != NULL)
-		usage_error("-x cannot be used with %s", other);
-}
-
-/* -F hands the socket on before any byte: nothing else may touch it. */
-static void
-check_pass_fd(const struct options *opt)
-{
-	const char	*other = opt->mode == MODE_LISTEN ? "-l" :
-			    opt->mode == MODE_SCAN ? "-z" :
-			    opt->unixsock ? "-U" : opt->exec != NULL ? "-e" :
-			    opt->sh_exec != NULL ? "-c" :
-			    opt->hex_dump != NULL ? "-o" :
-			    opt->output != NULL ? "--output" : NULL;
-
-	if (other != NULL)
-		usage_error("-F cannot be used with %s", other);
 }
 
 void
 opt_check(const struct options *opt)
 {
-	if (opt->send_only && opt->recv_only)
-		usage_error("--send-only cannot be used with --recv-only");
-	if (opt->send_only && opt->no_stdin)
-		usage_error("--send-only cannot be used with -d");
-	if (opt->dccp && opt->socktype == SOCK_DGRAM)
-		usage_error("-Z cannot be used with -u");
-	if (opt->dccp && opt->unixsock)
-		usage_error("-Z cannot be used with -U");
-	if (opt->unixsock && opt->family != AF_UNSPEC)
-		usage_error("-U cannot be used with %s",
-		    opt->family == AF_INET ? "-4" : "-6");
-	if (opt->unixsock && opt->source != NULL &&
-	    opt->socktype != SOCK_DGRAM)
-		usage_error("-s with -U needs -u (a datagram reply socket)");
-	check_server_conflicts(opt);
-	if (opt->mode != MODE_SCAN && (opt->max_parallel > 0 ||
-	    opt->scan_csv))
-		usage_error("%s needs -z", opt->scan_csv ? "--scan-format" :
-		    "--max-parallel");
-	if (opt->pass_fd)
-		check_pass_fd(opt);
-	check_proxy(opt);
-	if (opt->retry_ms > 0 && opt->mode == MODE_LISTEN)
-		usage_error("--retry cannot be used with -l");
-	if (opt->mode == MODE_SCAN && (opt->unixsock ||
-	    opt->exec != NULL || opt->sh_exec != NULL))
-		usage_error("-z cannot be used with %s", opt->unixsock ?
-		    "-U" : opt->exec != NULL ? "-e" : "-c");
+	check_rules(opt, false, 0);
 }
 
+void
+opt_check_port(const struct options *opt, const char *word, bool allow_zero)
+{
+	long	port;
+
+	port = addr_port_number(word, opt->port_proto);
+	if (port == ADDR_PORT_UNKNOWN)
+		usage_error("unknown port or service '%s'", word);
+	if (port == 0 && allow_zero)
+		return;
+	if (port < 1 || port > 65535)
+		usage_error("port '%s' out of range 1-65535", word);
+}
+
+/* A client's -p: a port, or a range LO-HI to bind the first free one of. */
+static void
+take_source_ports(struct options *opt)
+{
+	if (opt->source_port == NULL)
+		return;
+	switch (addr_port_range(opt->source_port, opt->port_proto,
+	    &opt->source_port_lo, &opt->source_port_hi)) {
+	case ADDR_RANGE_OK:
+		return;
+	case ADDR_RANGE_OUT:
+		usage_error("source port range '%s' out of 1-65535 or "
+		    "reversed", opt->source_port);
+	default:
+		usage_error("unknown port, service or range '%s' for -p",
+		    opt->source_port);
+	}
+}
+
+/* -z HOST PORT...: every PORT word a port, a service or LO-HI. */
+static void
+take_scan_operands(struct options *opt, int argc, char *argv[])
+{
+	long	lo, hi;
+	int	i;
+
+	opt->host = argv[0];
+	for (i = 1; i < argc; i++) {
+		switch (addr_port_range(argv[i], opt->port_proto, &lo, &hi)) {
+		case ADDR_RANGE_OK:
+			break;
+		case ADDR_RANGE_OUT:
+			usage_error("port range '%s' is not within 1-65535, "
+			    "low to high", argv[i]);
+		default:
+			usage_error("unknown port, service or range '%s'",
+			    argv[i]);
+		}
+	}
+	opt->port_words = argv + 1;
+	opt->nport_words = argc - 1;
+	take_source_ports(opt);
+}
+
+/* Too few or too many positional words for the mode. */
+static void
+count_operands(const struct options *opt, int argc, char *argv[])
+{
+	if (opt->unixsock) {
+		if (argc == 0)
+			usage_error("missing PATH for -U");
+		if (argc > 1)
+			usage_error("unexpected argument '%s'", argv[1]);
+	} else if (opt->mode == MODE_LISTEN) {
+		if (argc > 2)
+			usage_error("unexpected argument '%s'", argv[2]);
+		if (argc == 0 && opt->source_port == NULL)
+			usage_error("missing PORT to listen on");
+	} else if (opt->mode == MODE_SCAN) {
+		if (argc < 2)
+			usage_error(argc == 0 ? "missing HOST and PORT to "
+			    "scan" : "missing PORT to scan");
+	} else {
+		if (argc == 0)
+			usage_error("missing HOST and PORT");
+		if (argc == 1)
+			usage_error("missing PORT after '%s'", argv[0]);
+		if (argc > 2)
+			usage_error("unexpected argument '%s'", argv[2]);
+	}
+}
+
+void
+opt_take_operands(struct options *opt, int argc, char *argv[])
+{
+	count_operands(opt, argc, argv);
+	check_rules(opt, true, argc);
+	if (opt->unixsock) {
+		opt->path = argv[0];
+		if (opt->path[0] == '\0')
+			usage_error("empty socket path");
+	} else if (opt->mode == MODE_LISTEN) {
+		/* -l [ADDR] PORT, or the traditional -l -p PORT [-s ADDR]. */
+		opt->listen_host = argc == 2 ? argv[0] : opt->source;
+		opt->listen_port = argc == 0 ? opt->source_port :
+		    argv[argc - 1];
+		opt_check_port(opt, opt->listen_port, true);
+	} else if (opt->mode == MODE_SCAN)
+		take_scan_operands(opt, argc, argv);
+	else {
+		opt->host = argv[0];
+		opt->port = argv[1];
+		opt_check_port(opt, opt->port, false);
+		take_source_ports(opt);
+	}
+}
 
 /* One host word (what: "host", "address", ...) that parse_host() refused. */
 static void
@@ -154,9 +368,12 @@ void
 opt_check_hosts(const struct options *opt)
 {
 	if (opt->host != NULL)
-		check_host(opt->host, opt->mode == MODE_LISTEN ?
-		    "address" : "host");
-	if (opt->source != NULL && !opt->unixsock)
+		check_host(opt->host, "host");
+	if (opt->listen_host != NULL)
+		check_host(opt->listen_host, "address");
+	/* A listener's -s is its listen_host, checked just above. */
+	if (opt->source != NULL && !opt->unixsock &&
+	    opt->mode != MODE_LISTEN)
 		check_host(opt->source, "-s address");
 	if (opt->proxy_host != NULL)
 		check_host(opt->proxy_host, "proxy address");

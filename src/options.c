@@ -1,8 +1,9 @@
 /*
- * options.c: the getopt_long table, ports, conflict checks, --help and
- * --version; numbers, times and TOS words are read by parse.c.  The only
- * file that exits 2; it never opens a socket or asks DNS (service names
- * come from addr.c).
+ * options.c: the command line in stages: getopt_long fills raw values,
+ * one normalize step sets every implied field, then optcheck.c checks
+ * the conflict table and takes the operands.  Numbers, times and TOS
+ * words are read by parse.c, --help is in usage.c.  The only file (with
+ * the two below it) that exits 2; it never opens a socket or asks DNS.
  */
 #include "config.h"
 
@@ -10,18 +11,15 @@
 #include <netinet/in.h>
 
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "addr.h"
+#include "optcheck.h"
 #include "options.h"
 #include "parse.h"
 #include "usage.h"
 #include "util.h"
-
-#define HELP_HINT	"Try 'sockcat --help'"
 
 /* Long-only options get values above the char range. */
 enum {
@@ -98,32 +96,6 @@ static const struct option long_opts[] = {
 	{ NULL,			0,			NULL, 0 }
 };
 
-void
-usage_error(const char *fmt, ...)
-{
-	char	msg[512];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	sc_fatal(EXIT_USAGE, "%s. " HELP_HINT, msg);
-}
-
-/* The option as the user spelled it, for messages. */
-static const char *
-spelled(int c, int index)
-{
-	static char	buf[64];
-
-	if (index >= 0) {
-		(void)snprintf(buf, sizeof(buf), "--%s", long_opts[index].name);
-		return buf;
-	}
-	(void)snprintf(buf, sizeof(buf), "-%c", c);
-	return buf;
-}
-
 /* A whole decimal number in [min, max]; anything else is a usage error. */
 static long
 parse_num(const char *s, long min, long max, const char *what)
@@ -157,22 +129,6 @@ parse_time(const char *s, const char *what, int allow_negative)
 	}
 }
 
-/* A port word for a given role: a number, or a service for this proto. */
-static void
-check_port(const char *word, const struct options *opt, int allow_zero)
-{
-	const char	*proto = opt->socktype == SOCK_DGRAM ? "udp" : "tcp";
-	long		 port;
-
-	port = addr_port_number(word, proto);
-	if (port == ADDR_PORT_UNKNOWN)
-		usage_error("unknown port or service '%s'", word);
-	if (port == 0 && allow_zero)
-		return;
-	if (port < 1 || port > 65535)
-		usage_error("port '%s' out of range 1-65535", word);
-}
-
 /* -x ADDR[:PORT]: split into proxy_host and proxy_port. */
 static void
 take_proxy(struct options *opt, const char *arg)
@@ -204,9 +160,7 @@ static void
 set_defaults(struct options *opt)
 {
 	memset(opt, 0, sizeof(*opt));
-	opt->mode = MODE_CONNECT;
 	opt->family = AF_UNSPEC;
-	opt->socktype = SOCK_STREAM;
 	opt->wait_ms = -1;
 	opt->idle_timeout_ms = -1;
 	opt->quit_after_eof_ms = -1;
@@ -215,334 +169,320 @@ set_defaults(struct options *opt)
 	opt->min_ttl = -1;
 }
 
-/* A client's -p: a port, or a range LO-HI to bind the first free one of. */
-static void
-take_source_ports(struct options *opt)
-{
-	const char	*proto = opt->socktype == SOCK_DGRAM ? "udp" : "tcp";
+/*
+ * Stage 1: each take_* stores one group's raw values (a value that does
+ * not read is a usage error) and returns false for options not its own.
+ */
 
-	if (opt->source_port == NULL)
-		return;
-	switch (addr_port_range(opt->source_port, proto, &opt->source_port_lo,
-	    &opt->source_port_hi)) {
-	case ADDR_RANGE_OK:
-		return;
-	case ADDR_RANGE_OUT:
-		usage_error("source port range '%s' out of 1-65535 or "
-		    "reversed", opt->source_port);
+/* Protocol, addresses, proxies. */
+static bool
+take_address(struct options *opt, int c)
+{
+	switch (c) {
+	case '4':
+		opt->family = AF_INET;
+		break;
+	case '6':
+		opt->family = AF_INET6;
+		break;
+	case 'u':
+		opt->udp = true;
+		break;
+	case 'U':
+		opt->unixsock = true;
+		break;
+	case 'Z':
+		opt->dccp = true;
+		break;
+	case 'l':
+		opt->listen = true;
+		break;
+	case 'z':
+		opt->zero_io = true;
+		break;
+	case 'p':
+		opt->source_port = optarg;
+		break;
+	case 's':
+		opt->source = optarg;
+		break;
+	case 'n':
+		opt->nodns = true;
+		break;
+	case 'F':
+		opt->pass_fd = true;
+		break;
+	case 'x':
+		take_proxy(opt, optarg);
+		break;
+	case 'X':
+		opt->proxy_type = proxy_type(optarg);
+		break;
+	case 'P':
+		opt->proxy_user = optarg;
+		break;
 	default:
-		usage_error("unknown port, service or range '%s' for -p",
-		    opt->source_port);
+		return false;
 	}
+	return true;
 }
 
-/* -z HOST PORT...: every word a port, a service or LO-HI. */
-static void
-take_scan_operands(struct options *opt, int argc, char *argv[])
+/* The data path: timing, directions, translation, copies. */
+static bool
+take_data(struct options *opt, int c)
 {
-	const char	*proto = opt->socktype == SOCK_DGRAM ? "udp" : "tcp";
-	long		 lo, hi;
-	int		 i;
-
-	if (argc < 2)
-		usage_error(argc == 0 ? "missing HOST and PORT to scan" :
-		    "missing PORT to scan");
-	opt->host = argv[0];
-	for (i = 1; i < argc; i++) {
-		switch (addr_port_range(argv[i], proto, &lo, &hi)) {
-		case ADDR_RANGE_OK:
-			break;
-		case ADDR_RANGE_OUT:
-			usage_error("port range '%s' is not within 1-65535, "
-			    "low to high", argv[i]);
-		default:
-			usage_error("unknown port, service or range '%s'",
-			    argv[i]);
-		}
+	switch (c) {
+	case 'v':
+		verbose++;
+		break;
+	case 'w':
+		opt->wait_ms = parse_time(optarg, "-w", 0);
+		break;
+	case OPT_IDLE_TIMEOUT:
+		opt->idle_timeout_ms = parse_time(optarg, "--idle-timeout", 0);
+		break;
+	case 'i':
+		opt->interval_ms = parse_time(optarg, "-i", 0);
+		break;
+	case OPT_RETRY:
+		opt->retry_ms = parse_time(optarg, "--retry", 0);
+		break;
+	case 'q':
+		opt->quit_after_eof_ms = parse_time(optarg, "-q", 1);
+		opt->quit_after_eof = true;
+		break;
+	case 'N':
+		opt->shutdown_on_eof = true;
+		break;
+	case 'd':
+		opt->no_stdin = true;
+		break;
+	case OPT_SEND_ONLY:
+		opt->send_only = true;
+		break;
+	case OPT_RECV_ONLY:
+		opt->recv_only = true;
+		break;
+	case 'C':
+		opt->crlf = true;
+		break;
+	case 't':
+		opt->telnet = true;
+		break;
+	case 'o':
+		opt->hex_dump = optarg;
+		break;
+	case OPT_OUTPUT:
+		opt->output = optarg;
+		break;
+	case 'W':
+		opt->recv_limit = parse_num(optarg, 1, 1000000000L, "-W");
+		break;
+	default:
+		return false;
 	}
-	opt->port_words = argv + 1;
-	opt->nport_words = argc - 1;
-	take_source_ports(opt);
+	return true;
 }
 
-/* Take the positional words for the chosen mode. */
-static void
-take_operands(struct options *opt, int argc, char *argv[])
+/* Socket options. */
+static bool
+take_socket(struct options *opt, int c)
 {
-	int	n = argc;
-
-	if (opt->unixsock) {
-		if (n == 0)
-			usage_error("missing PATH for -U");
-		if (n > 1)
-			usage_error("unexpected argument '%s'", argv[1]);
-		if (opt->source_port != NULL)
-			usage_error("-p cannot be used with -U");
-		opt->path = argv[0];
-		if (opt->path[0] == '\0')
-			usage_error("empty socket path");
-		return;
+	switch (c) {
+	case 'b':
+		opt->broadcast = true;
+		break;
+	case 'I':
+		opt->recv_buf = (int)parse_num(optarg, 1, 1 << 30, "-I");
+		break;
+	case 'O':
+		opt->send_buf = (int)parse_num(optarg, 1, 1 << 30, "-O");
+		break;
+	case 'T':
+		if ((opt->tos = parse_tos(optarg)) == -1)
+			usage_error("invalid TOS value '%s' for -T", optarg);
+		break;
+	case 'M':
+		opt->ttl = (int)parse_num(optarg, 1, 255, "-M");
+		break;
+	case 'm':
+		opt->min_ttl = (int)parse_num(optarg, 1, 255, "-m");
+		break;
+	case 'D':
+		opt->debug = true;
+		break;
+	case 'S':
+		usage_error("-S (TCP MD5 signatures) is not supported on "
+		    "this system");
+	default:
+		return false;
 	}
-	if (opt->mode == MODE_LISTEN) {
-		if (n > 2)
-			usage_error("unexpected argument '%s'", argv[2]);
-		if (n >= 1 && opt->source_port != NULL)
-			usage_error("-p and a port argument cannot be used "
-			    "together");
-		if (n == 2 && opt->source != NULL)
-			usage_error("-s and an address argument cannot be "
-			    "used together");
-		if (n == 0) {
-			if (opt->source_port == NULL)
-				usage_error("missing PORT to listen on");
-			opt->port = opt->source_port;
-			opt->host = opt->source;
-		} else if (n == 1) {
-			opt->port = argv[0];
-			opt->host = opt->source;
-		} else {
-			opt->host = argv[0];
-			opt->port = argv[1];
-		}
-		opt->source = NULL;
-		opt->source_port = NULL;
-		check_port(opt->port, opt, 1);
-		return;
-	}
-	if (opt->mode == MODE_SCAN) {
-		take_scan_operands(opt, argc, argv);
-		return;
-	}
-	if (n == 0)
-		usage_error("missing HOST and PORT");
-	if (n == 1)
-		usage_error("missing PORT after '%s'", argv[0]);
-	if (n > 2)
-		usage_error("unexpected argument '%s'", argv[2]);
-	opt->host = argv[0];
-	opt->port = argv[1];
-	check_port(opt->port, opt, 0);
-	take_source_ports(opt);
+	return true;
 }
 
-void
-opt_parse(struct options *opt, int argc, char *argv[])
+/* Servers, programs, access lists and scans. */
+static bool
+take_server(struct options *opt, int c)
 {
 	const char	*bad;
-	int		 c, index;
 
-	set_defaults(opt);
-	opterr = 0;
-	for (;;) {
-		index = -1;
-		c = getopt_long(argc, argv, short_opts, long_opts, &index);
-		if (c == -1)
-			break;
-		switch (c) {
-		case '4':
-			opt->family = AF_INET;
-			break;
-		case '6':
-			opt->family = AF_INET6;
-			break;
-		case 'u':
-			opt->socktype = SOCK_DGRAM;
-			break;
-		case 'U':
-			opt->unixsock = true;
-			break;
-		case 'l':
-			if (opt->mode == MODE_SCAN)
-				usage_error("-l cannot be used with -z");
-			opt->mode = MODE_LISTEN;
-			break;
-		case 'p':
-			opt->source_port = optarg;
-			break;
-		case 's':
-			opt->source = optarg;
-			break;
-		case 'n':
-			opt->nodns = true;
-			break;
-		case 'v':
-			verbose++;
-			break;
-		case 'w':
-			opt->wait_ms = parse_time(optarg, "-w", 0);
-			break;
-		case OPT_IDLE_TIMEOUT:
-			opt->idle_timeout_ms = parse_time(optarg,
-			    "--idle-timeout", 0);
-			break;
-		case 'i':
-			opt->interval_ms = parse_time(optarg, "-i", 0);
-			break;
-		case 'q':
-			opt->quit_after_eof_ms = parse_time(optarg, "-q", 1);
-			opt->quit_after_eof = true;
-			opt->shutdown_on_eof = true;
-			break;
-		case 'N':
-			opt->shutdown_on_eof = true;
-			break;
-		case 'd':
-			opt->no_stdin = true;
-			break;
-		case OPT_SEND_ONLY:
-			opt->send_only = true;
-			break;
-		case OPT_RECV_ONLY:
-			opt->recv_only = true;
-			opt->no_stdin = true;
-			break;
-		case 'C':
-			opt->crlf = true;
-			break;
-		case 't':
-			opt->telnet = true;
-			break;
-		case 'o':
-			opt->hex_dump = optarg;
-			break;
-		case OPT_OUTPUT:
-			opt->output = optarg;
-			break;
-		case 'W':
-			opt->recv_limit = parse_num(optarg, 1, 1000000000L,
-			    "-W");
-			break;
-		case 'b':
-			opt->broadcast = true;
-			break;
-		case 'I':
-			opt->recv_buf = (int)parse_num(optarg, 1, 1 << 30,
-			    "-I");
-			break;
-		case 'O':
-			opt->send_buf = (int)parse_num(optarg, 1, 1 << 30,
-			    "-O");
-			break;
-		case 'T':
-			if ((opt->tos = parse_tos(optarg)) == -1)
-				usage_error("invalid TOS value '%s' for -T",
-				    optarg);
-			break;
-		case 'M':
-			opt->ttl = (int)parse_num(optarg, 1, 255, "-M");
-			break;
-		case 'm':
-			opt->min_ttl = (int)parse_num(optarg, 1, 255, "-m");
-			break;
-		case 'D':
-			opt->debug = true;
-			break;
-		case 'Z':
-			opt->dccp = true;
-			break;
-		case 'S':
-			usage_error("-S (TCP MD5 signatures) is not "
-			    "supported on this system");
-		case 'h':
-			fputs(usage_text, stdout);
-			exit(fflush(stdout) == 0 ? EXIT_OK : EXIT_NET);
-		case 'V':
-			printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-			exit(fflush(stdout) == 0 ? EXIT_OK : EXIT_NET);
-		case 'k':
-			opt->keep_open = true;
-			break;
-		case OPT_FORK:
-			opt->fork = true;
-			break;
-		case 'e':
-			opt->exec = optarg;
-			opt->sh_exec = NULL;
-			break;
-		case 'c':
-			opt->sh_exec = optarg;
-			opt->exec = NULL;
-			break;
-		case OPT_BROKER:
-			opt->broker = true;
-			break;
-		case OPT_CHAT:
-			opt->chat = true;
-			opt->broker = true;
-			break;
-		case OPT_MAX_CONNS:
-			opt->max_conns = parse_num(optarg, 1, 1000000L,
-			    "--max-conns");
-			break;
-		case OPT_ALLOW:
-		case OPT_DENY:
-			if (acl_add(&opt->acl, optarg, c == OPT_DENY,
-			    &bad) == -1)
-				usage_error("invalid address '%s' for %s", bad,
-				    spelled(c, index));
-			break;
-		case 'z':
-			if (opt->mode == MODE_LISTEN)
-				usage_error("-l cannot be used with -z");
-			opt->mode = MODE_SCAN;
-			break;
-		case 'r':
-			opt->randomize = true;
-			break;
-		case OPT_MAX_PARALLEL:
-			opt->max_parallel = parse_num(optarg, 1, 65535,
-			    "--max-parallel");
-			break;
-		case OPT_SCAN_FORMAT:
-			if (strcmp(optarg, "csv") != 0)
-				usage_error("unknown --scan-format '%s' (csv is "
-				    "the one there is)", optarg);
-			opt->scan_csv = true;
-			break;
-		case OPT_RETRY:
-			opt->retry_ms = parse_time(optarg, "--retry", 0);
-			break;
-		case 'F':
-			opt->pass_fd = true;
-			break;
-		case 'x':
-			take_proxy(opt, optarg);
-			break;
-		case 'X':
-			opt->proxy_type = proxy_type(optarg);
-			break;
-		case 'P':
-			opt->proxy_user = optarg;
-			break;
-		case ':':
-			usage_error("option '%s' needs an argument",
-			    argv[optind - 1]);
-		default:
-			if (optopt != 0 && optopt < 256)
-				usage_error("unknown option '-%c'", optopt);
-			usage_error("unknown option '%s'", argv[optind - 1]);
-		}
+	switch (c) {
+	case 'k':
+		opt->keep_open = true;
+		break;
+	case OPT_FORK:
+		opt->fork = true;
+		break;
+	case 'e':
+	case 'c':
+		/* The last of -e and -c is the program. */
+		opt->exec = c == 'e' ? optarg : NULL;
+		opt->sh_exec = c == 'c' ? optarg : NULL;
+		break;
+	case OPT_BROKER:
+		opt->broker = true;
+		break;
+	case OPT_CHAT:
+		opt->chat = true;
+		break;
+	case OPT_MAX_CONNS:
+		opt->max_conns = parse_num(optarg, 1, 1000000L, "--max-conns");
+		break;
+	case OPT_ALLOW:
+	case OPT_DENY:
+		if (acl_add(&opt->acl, optarg, c == OPT_DENY, &bad) == -1)
+			usage_error("invalid address '%s' for %s", bad,
+			    c == OPT_DENY ? "--deny" : "--allow");
+		break;
+	case 'r':
+		opt->randomize = true;
+		break;
+	case OPT_MAX_PARALLEL:
+		opt->max_parallel = parse_num(optarg, 1, 65535,
+		    "--max-parallel");
+		break;
+	case OPT_SCAN_FORMAT:
+		if (strcmp(optarg, "csv") != 0)
+			usage_error("unknown --scan-format '%s' (csv is the "
+			    "one there is)", optarg);
+		opt->scan_csv = true;
+		break;
+	default:
+		return false;
 	}
-	opt_check(opt);
+	return true;
+}
+
+/* -h, -V, and what getopt_long did not know or found short. */
+static void
+take_other(int c, char *argv[])
+{
+	switch (c) {
+	case 'h':
+		fputs(usage_text, stdout);
+		exit(fflush(stdout) == 0 ? EXIT_OK : EXIT_NET);
+	case 'V':
+		printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+		exit(fflush(stdout) == 0 ? EXIT_OK : EXIT_NET);
+	case ':':
+		usage_error("option '%s' needs an argument", argv[optind - 1]);
+	default:
+		if (optopt != 0 && optopt < 256)
+			usage_error("unknown option '-%c'", optopt);
+		usage_error("unknown option '%s'", argv[optind - 1]);
+	}
+}
+
+static void
+take_options(struct options *opt, int argc, char *argv[])
+{
+	int	c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, short_opts, long_opts,
+	    NULL)) != -1)
+		if (!take_address(opt, c) && !take_data(opt, c) &&
+		    !take_socket(opt, c) && !take_server(opt, c))
+			take_other(c, argv);
+}
+
+/* The smaller of two times above 0; 0 when neither is. */
+static long
+smallest_positive(long a, long b)
+{
+	if (a <= 0)
+		return b > 0 ? b : 0;
+	if (b <= 0)
+		return a;
+	return a < b ? a : b;
+}
+
+/* How a listener serves, in the order the strategies take precedence. */
+static enum serve_mode
+serve_mode(const struct options *opt)
+{
+	if (opt->chat)
+		return SERVE_CHAT;
+	if (opt->broker)
+		return SERVE_BROKER;
+	if (opt->fork)
+		return SERVE_FORK;
+	if (opt->socktype == SOCK_DGRAM)
+		return opt->keep_open ? SERVE_DGRAM_ANY : SERVE_DGRAM_FIRST;
+	return opt->keep_open ? SERVE_KEEP : SERVE_ONCE;
+}
+
+/*
+ * Stage 2: every implied field, set once.  Nothing here fails: a field
+ * set from options that cannot go together is never used, since the
+ * conflict table comes next.
+ */
+static void
+normalize(struct options *opt)
+{
+	opt->mode = opt->listen ? MODE_LISTEN : opt->zero_io ? MODE_SCAN :
+	    MODE_CONNECT;
+	opt->socktype = opt->udp ? SOCK_DGRAM : SOCK_STREAM;
+#if defined(SOCK_DCCP) && defined(IPPROTO_DCCP)
+	if (opt->dccp) {
+		opt->socktype = SOCK_DCCP;
+		opt->protocol = IPPROTO_DCCP;
+	}
+#endif
+	opt->proto = opt->unixsock ? "unix" : opt->dccp ? "dccp" :
+	    opt->udp ? "udp" : "tcp";
+	/* Service names: DCCP's ports are TCP's. */
+	opt->port_proto = opt->udp ? "udp" : "tcp";
+	opt->program = opt->exec != NULL || opt->sh_exec != NULL;
+	opt->broker = opt->broker || opt->chat;
+	opt->keep_open = opt->keep_open || opt->fork || opt->broker;
+	opt->no_stdin = opt->no_stdin || opt->recv_only;
+	opt->shutdown_on_eof = opt->shutdown_on_eof || opt->quit_after_eof;
+	opt->idle_ms = smallest_positive(opt->wait_ms, opt->idle_timeout_ms);
+	opt->serve = serve_mode(opt);
 	if (opt->proxy_host != NULL) {
 		if (opt->proxy_type == PROXY_UNSET)
 			opt->proxy_type = PROXY_SOCKS5;
 		if (opt->proxy_port == NULL)
 			opt->proxy_port = opt->proxy_type == PROXY_CONNECT ?
 			    "3128" : "1080";
-		check_port(opt->proxy_port, opt, 0);
 	}
-	if (opt->fork || opt->broker)
-		opt->keep_open = true;
-	if (opt->dccp) {
-#if defined(SOCK_DCCP) && defined(IPPROTO_DCCP)
-		opt->socktype = SOCK_DCCP;
-		opt->protocol = IPPROTO_DCCP;
-#else
+}
+
+void
+opt_parse(struct options *opt, int argc, char *argv[])
+{
+	set_defaults(opt);
+	take_options(opt, argc, argv);		/* 1: raw values */
+	normalize(opt);				/* 2: implied fields */
+	opt_check(opt);				/* 3: the conflict table */
+	if (opt->proxy_host != NULL)
+		opt_check_port(opt, opt->proxy_port, false);
+#if !defined(SOCK_DCCP) || !defined(IPPROTO_DCCP)
+	if (opt->dccp)
 		sc_fatal(EXIT_NET, "DCCP is not available on this system");
 #endif
-	}
-	take_operands(opt, argc - optind, argv + optind);
+	opt_take_operands(opt, argc - optind, argv + optind);	/* 4 */
 	opt_check_hosts(opt);
 }
 
@@ -552,14 +492,4 @@ opt_free(struct options *opt)
 	acl_free(&opt->acl);
 	free(opt->proxy_arg);
 	opt->proxy_arg = NULL;
-}
-
-const char *
-opt_proto(const struct options *opt)
-{
-	if (opt->unixsock)
-		return "unix";
-	if (opt->dccp)
-		return "dccp";
-	return opt->socktype == SOCK_DGRAM ? "udp" : "tcp";
 }

@@ -1,6 +1,7 @@
 /*
  * options.h: struct options, the only home of the command-line flags.
- * opt_parse() fills it once; everyone else reads it through a const
+ * opt_parse() fills it once, in stages (raw values, implied fields, the
+ * conflict table, the operands); everyone else reads it through a const
  * pointer.
  */
 #ifndef SOCKCAT_OPTIONS_H
@@ -17,6 +18,17 @@ enum mode {
 	MODE_SCAN
 };
 
+/* How a listener serves its clients; the normalize step picks one. */
+enum serve_mode {
+	SERVE_ONCE,		/* a stream listener's first client only */
+	SERVE_KEEP,		/* -k: one client after another */
+	SERVE_FORK,		/* --fork: a child process for each client */
+	SERVE_BROKER,		/* --broker: every client in one select() */
+	SERVE_CHAT,		/* --chat: the broker, lines prefixed */
+	SERVE_DGRAM_FIRST,	/* -u: the first peer's datagrams only */
+	SERVE_DGRAM_ANY		/* -u -k: datagrams from any peer */
+};
+
 /* -X: the proxy's protocol. */
 enum {
 	PROXY_UNSET,		/* no -X: SOCKS 5 once -x is given */
@@ -26,32 +38,23 @@ enum {
 };
 
 struct options {
-	enum mode	 mode;
-	int		 family;	/* AF_UNSPEC, AF_INET, AF_INET6 */
-	int		 socktype;	/* SOCK_STREAM, SOCK_DGRAM */
-	int		 protocol;	/* 0, or IPPROTO_DCCP under -Z */
+	/* Raw: what getopt_long found, as given. */
+	bool		 listen;	/* -l */
+	bool		 zero_io;	/* -z */
+	bool		 udp;		/* -u */
 	bool		 unixsock;	/* -U */
 	bool		 dccp;		/* -Z */
-
-	const char	*host;		/* connect: HOST; listen: ADDR or NULL */
-	const char	*port;		/* connect/listen port; -U: unused */
-	const char	*path;		/* -U PATH */
+	int		 family;	/* AF_UNSPEC, AF_INET, AF_INET6 */
 	const char	*source;	/* -s ADDR (or PATH with -U -u) */
-	const char	*source_port;	/* -p PORT in connect mode */
-	long		 source_port_lo; /* -p as numbers: LO-HI, or PORT */
-	long		 source_port_hi;	/* twice */
+	const char	*source_port;	/* -p PORT, LO-HI or a service */
 
-	bool		 keep_open;	/* -k, or implied by --fork/--broker */
 	bool		 fork;		/* --fork */
+	bool		 chat;		/* --chat */
 	const char	*exec;		/* -e PROG [ARGS], split on blanks */
 	const char	*sh_exec;	/* -c CMD, run by /bin/sh -c */
-	bool		 broker;	/* --broker, or implied by --chat */
-	bool		 chat;		/* --chat */
 	long		 max_conns;	/* --max-conns; 0: no limit */
 	struct acl	 acl;		/* --allow, --deny */
 
-	char		**port_words;	/* -z: the PORT words, ranges allowed */
-	int		 nport_words;
 	bool		 randomize;	/* -r */
 	long		 max_parallel;	/* --max-parallel; 0: the default */
 	bool		 scan_csv;	/* --scan-format=csv */
@@ -61,10 +64,9 @@ struct options {
 	long		 retry_ms;	/* --retry; 0: none */
 	long		 idle_timeout_ms; /* --idle-timeout; -1: none */
 	long		 interval_ms;	/* -i; 0: none */
-	long		 quit_after_eof_ms; /* -q; 0 (UDP: at once), -1: wait for the peer */
-	bool		 shutdown_on_eof; /* -N, or implied by -q */
+	long		 quit_after_eof_ms; /* -q; 0 (UDP: at once), -1:
+					       wait for the peer */
 	bool		 quit_after_eof; /* -q given */
-	bool		 no_stdin;	/* -d or --recv-only */
 	bool		 send_only;	/* --send-only */
 	bool		 recv_only;	/* --recv-only */
 	bool		 crlf;		/* -C */
@@ -83,33 +85,46 @@ struct options {
 	bool		 pass_fd;	/* -F */
 	char		*proxy_arg;	/* -x's copy, split in place */
 	const char	*proxy_host;	/* -x ADDR; NULL: no proxy */
-	const char	*proxy_port;	/* -x's PORT, or the type's default */
-	int		 proxy_type;	/* -X */
 	const char	*proxy_user;	/* -P USER[:PASSWORD] */
+
+	/* Raw, then completed by the normalize step. */
+	bool		 keep_open;	/* -k, or --fork, --broker, --chat */
+	bool		 broker;	/* --broker, or --chat */
+	bool		 no_stdin;	/* -d, or --recv-only */
+	bool		 shutdown_on_eof; /* -N, or -q */
+	int		 proxy_type;	/* -X, or SOCKS 5 once -x is given */
+	const char	*proxy_port;	/* -x's PORT, or the type's default */
+
+	/* Implied: set once by the normalize step. */
+	enum mode	 mode;		/* -l, -z, or connect */
+	enum serve_mode	 serve;		/* with -l: the listener's strategy */
+	int		 socktype;	/* SOCK_STREAM, SOCK_DGRAM, SOCK_DCCP */
+	int		 protocol;	/* 0, or IPPROTO_DCCP under -Z */
+	const char	*proto;		/* "tcp", "udp", "unix" or "dccp" */
+	const char	*port_proto;	/* "tcp" or "udp": for service names */
+	bool		 program;	/* -e or -c: a program has the socket */
+	long		 idle_ms;	/* -w or --idle-timeout, the less
+					   of those above 0; 0: none */
+
+	/* The operands, by role: each field means one thing in every mode. */
+	const char	*host;		/* the peer's HOST (connect, -z) */
+	const char	*port;		/* the peer's PORT (connect); or NULL */
+	const char	*listen_host;	/* -l: ADDR, or -s; NULL: any address */
+	const char	*listen_port;	/* -l: PORT, or -p */
+	const char	*path;		/* -U PATH, either way */
+	char		**port_words;	/* -z: the PORT words, ranges allowed */
+	int		 nport_words;
+	long		 source_port_lo; /* a client's -p: the first port, */
+	long		 source_port_hi; /* the last (= lo for one PORT) */
 };
 
-/* Parse argv into *opt; usage errors print one line and exit 2. */
+/*
+ * Parse argv into *opt; usage errors print one line and exit 2 (a system
+ * without -Z's DCCP exits 1).
+ */
 void	opt_parse(struct options *, int, char *[]);
 
 /* Free what opt_parse() allocated. */
 void	opt_free(struct options *);
-
-/*
- * A usage error: one line "sockcat: MESSAGE. Try 'sockcat --help'", and
- * exit 2.  Only the option files (options.c, optcheck.c) call it.
- */
-void	usage_error(const char *, ...) SC_PRINTF(1, 2) SC_NORETURN;
-
-/* Conflicts and needs between options (optcheck.c): usage errors. */
-void	opt_check(const struct options *);
-
-/*
- * HOST (or a listener's ADDR), -s and -x's address checked by
- * parse_host(), once the operands are taken: usage errors (optcheck.c).
- */
-void	opt_check_hosts(const struct options *);
-
-/* The protocol's name for messages: "tcp", "udp", "unix" or "dccp". */
-const char	*opt_proto(const struct options *);
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * parse.c: the strict readers of option values: whole numbers, TIME
- * words, -T keywords and host syntax.  They return a verdict and never
+ * words, -T keywords and host syntax (brackets included).  They return a verdict and never
  * print or exit; options.c turns a bad verdict into a usage error.
  */
 #include "config.h"
@@ -261,4 +261,15 @@ parse_host(const char *s, size_t *bad)
 		return HOST_CHAR;
 	}
 	return host_body(s + 1, (size_t)(close - s) - 1, 1, bad);
+}
+
+bool
+parse_unbracket(const char *s, size_t *len)
+{
+	size_t	n = strlen(s);
+
+	if (n <= 2 || s[0] != '[' || s[n - 1] != ']')
+		return false;
+	*len = n - 2;
+	return true;
 }

@@ -4,6 +4,9 @@
 #ifndef SOCKCAT_PARSE_H
 #define SOCKCAT_PARSE_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 /* Verdicts of parse_number() and parse_time_ms(). */
 enum {
 	PARSE_OK = 0,
@@ -56,5 +59,12 @@ enum {
  * LF or any other byte.  It never tells whether a name resolves.
  */
 int	parse_host(const char *, size_t *);
+
+/*
+ * Whether s is a host in brackets, "[ADDR]" with ADDR not empty; if so,
+ * *len is ADDR's length (ADDR starts at s + 1).  The one place brackets
+ * come off a host word; it checks nothing of what is inside.
+ */
+bool	parse_unbracket(const char *, size_t *);
 
 #endif

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "parse.h"
 #include "proxy.h"
 #include "util.h"
 
@@ -422,7 +423,7 @@ int
 proxy_handshake(const struct options *opt, int fd)
 {
 	struct talk	t;
-	size_t		len = strlen(opt->host);
+	size_t		len;
 	int		r;
 
 	memset(&t, 0, sizeof(t));
@@ -430,8 +431,8 @@ proxy_handshake(const struct options *opt, int fd)
 	t.fd = fd;
 	t.deadline = deadline_after(opt->wait_ms);
 	t.port = addr_port_number(opt->port, "tcp");
-	if (opt->host[0] == '[' && len > 2 && opt->host[len - 1] == ']')
-		(void)snprintf(t.host, sizeof(t.host), "%.*s", (int)(len - 2),
+	if (parse_unbracket(opt->host, &len))
+		(void)snprintf(t.host, sizeof(t.host), "%.*s", (int)len,
 		    opt->host + 1);
 	else
 		(void)snprintf(t.host, sizeof(t.host), "%s", opt->host);

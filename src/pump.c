@@ -77,16 +77,6 @@ struct pump {
 	long long		 next_send_at;	/* -i pacing */
 };
 
-static long
-smallest_positive(long a, long b)
-{
-	if (a <= 0)
-		return b > 0 ? b : 0;
-	if (b <= 0)
-		return a;
-	return a < b ? a : b;
-}
-
 static bool
 flow_drained(const struct flow *f)
 {
@@ -538,8 +528,7 @@ pump_init(struct pump *p, const struct options *opt,
 		p->quit_ms = opt->quit_after_eof_ms;
 		p->interval_ms = opt->interval_ms;
 		p->recv_limit = opt->recv_limit;
-		p->idle_ms = smallest_positive(opt->wait_ms,
-		    opt->idle_timeout_ms);
+		p->idle_ms = opt->idle_ms;
 	}
 	p->watch_stdout = io->local_out != io->local_in &&
 	    reader_loss_visible(io->local_out);

@@ -74,8 +74,7 @@ static void
 expand_ports(struct scan *sc)
 {
 	const struct options	*opt = sc->opt;
-	const char		*proto = opt->socktype == SOCK_DGRAM ?
-				    "udp" : "tcp";
+	const char		*proto = opt->port_proto;
 	long			 lo, hi, p;
 	size_t			 n = 0, i, j;
 	int			 w;
@@ -338,8 +337,7 @@ static void
 report(struct scan *sc)
 {
 	const struct options	*opt = sc->opt;
-	const char		*proto = opt->socktype == SOCK_DGRAM ?
-				    "udp" : "tcp";
+	const char		*proto = opt->port_proto;
 	struct probe		*pr;
 	char			 service[64], label[ADDR_LABELLEN];
 

@@ -78,9 +78,10 @@ open_inet_listener(const struct options *opt, int *dual)
 	int			 saved = 0;
 
 	*dual = 0;
-	if (opt->host == NULL && opt->family == AF_UNSPEC) {
+	if (opt->listen_host == NULL && opt->family == AF_UNSPEC) {
 		o6.family = AF_INET6;
-		if (addr_resolve(&o6, NULL, opt->port, 1, &res) == 0) {
+		if (addr_resolve(&o6, NULL, opt->listen_port, 1,
+		    &res) == 0) {
 			fd = sock_listen(opt, res, SOCK_V6ONLY_OFF, &what);
 			saved = errno;
 			if (fd != -1) {
@@ -97,11 +98,12 @@ open_inet_listener(const struct options *opt, int *dual)
 	}
 	if (opt->family == AF_INET6)
 		v6only = SOCK_V6ONLY_ON;
-	gai = addr_resolve(opt, opt->host, opt->port, 1, &res);
+	gai = addr_resolve(opt, opt->listen_host, opt->listen_port, 1,
+	    &res);
 	if (gai != 0) {
 		sc_warn("cannot resolve %s port %s: %s",
-		    opt->host != NULL ? opt->host : "(any)", opt->port,
-		    gai_strerror(gai));
+		    opt->listen_host != NULL ? opt->listen_host : "(any)",
+		    opt->listen_port, gai_strerror(gai));
 		return -1;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
@@ -112,7 +114,7 @@ open_inet_listener(const struct options *opt, int *dual)
 		if (verbose > 0 && ai->ai_next != NULL) {
 			addr_text(ai->ai_addr, ai->ai_addrlen, host, port);
 			sc_warn("%s %s port %s (%s) failed: %s", what, host,
-			    port, opt_proto(opt), strerror(saved));
+			    port, opt->proto, strerror(saved));
 		}
 	}
 	freeaddrinfo(res);
@@ -120,8 +122,8 @@ open_inet_listener(const struct options *opt, int *dual)
 		return fd;
 failed:
 	sc_warn("%s %s port %s (%s) failed: %s", what,
-	    opt->host != NULL ? opt->host : "(any)", opt->port,
-	    opt_proto(opt), strerror(saved));
+	    opt->listen_host != NULL ? opt->listen_host : "(any)",
+	    opt->listen_port, opt->proto, strerror(saved));
 	return -1;
 }
 
@@ -299,35 +301,17 @@ serve_dgram_any(const struct options *opt, int lfd, struct tap *tap)
 	return status;
 }
 
-int
-serve_run(const struct options *opt, struct tap *tap)
+/*
+ * A stream listener's clients, each served to its end before the next;
+ * the first alone (and the listener closed) unless -k.
+ */
+static int
+serve_stream(const struct options *opt, int lfd, struct tap *tap)
 {
-	struct sockaddr_storage	 peer;
-	struct door		 door;
-	socklen_t		 len;
-	bool			 stdin_done = false;
-	int			 lfd, fd, dual, status;
+	struct door	door;
+	bool		stdin_done = false;
+	int		fd, status;
 
-	if ((lfd = open_listener(opt, &dual)) == -1)
-		return EXIT_NET;
-	say_bound(opt, lfd, dual);
-	if (opt->broker)
-		return broker_run(opt, lfd) == -1 ? EXIT_NET : EXIT_OK;
-	if (opt->fork)
-		return serve_fork(opt, lfd, tap) == -1 ? EXIT_NET : EXIT_OK;
-	if (opt->socktype == SOCK_DGRAM && opt->keep_open)
-		return serve_dgram_any(opt, lfd, tap);
-	if (opt->socktype == SOCK_DGRAM) {
-		if (first_peer(opt, lfd, &peer, &len) == -1) {
-			sc_warn("receive failed: %s", strerror(errno));
-			(void)close(lfd);
-			return EXIT_NET;
-		}
-		status = session_run(opt, &(struct session){ .fd = lfd,
-		    .tap = tap, .admit = admit_peer });
-		(void)close(lfd);
-		return status;
-	}
 	door_open(&door, opt, lfd, false);
 	do {
 		if ((fd = next_client(&door)) == -1) {
@@ -336,11 +320,55 @@ serve_run(const struct options *opt, struct tap *tap)
 			return EXIT_NET;
 		}
 		/* One-shot: no second client may queue behind this one. */
-		if (!opt->keep_open)
+		if (opt->serve == SERVE_ONCE)
 			(void)close(lfd);
 		status = session_run(opt, &(struct session){ .fd = fd,
 		    .tap = tap, .stdin_done = &stdin_done });
 		(void)close(fd);
-	} while (opt->keep_open);
+	} while (opt->serve == SERVE_KEEP);
 	return status;
+}
+
+/* -u -l: the first admitted sender is the peer, heard alone. */
+static int
+serve_dgram_first(const struct options *opt, int lfd, struct tap *tap)
+{
+	struct sockaddr_storage	peer;
+	socklen_t		len;
+	int			status;
+
+	if (first_peer(opt, lfd, &peer, &len) == -1) {
+		sc_warn("receive failed: %s", strerror(errno));
+		(void)close(lfd);
+		return EXIT_NET;
+	}
+	status = session_run(opt, &(struct session){ .fd = lfd, .tap = tap,
+	    .admit = admit_peer });
+	(void)close(lfd);
+	return status;
+}
+
+int
+serve_run(const struct options *opt, struct tap *tap)
+{
+	int	lfd, dual;
+
+	if ((lfd = open_listener(opt, &dual)) == -1)
+		return EXIT_NET;
+	say_bound(opt, lfd, dual);
+	switch (opt->serve) {
+	case SERVE_BROKER:
+	case SERVE_CHAT:
+		return broker_run(opt, lfd) == -1 ? EXIT_NET : EXIT_OK;
+	case SERVE_FORK:
+		return serve_fork(opt, lfd, tap) == -1 ? EXIT_NET : EXIT_OK;
+	case SERVE_DGRAM_ANY:
+		return serve_dgram_any(opt, lfd, tap);
+	case SERVE_DGRAM_FIRST:
+		return serve_dgram_first(opt, lfd, tap);
+	case SERVE_ONCE:
+	case SERVE_KEEP:
+		break;
+	}
+	return serve_stream(opt, lfd, tap);
 }

@@ -121,7 +121,7 @@ session_run(const struct options *opt, const struct session *s)
 {
 	if (opt->pass_fd)
 		return pass_on(s->fd);
-	if (opt->exec != NULL || opt->sh_exec != NULL)
+	if (opt->program)
 		return run_program(opt, s);
 	return run_pump(opt, s);
 }

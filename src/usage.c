@@ -1,10 +1,17 @@
 /*
  * usage.c: the --help text, kept apart from the option table so that
- * options.c reads as logic.  The man page says the same at length.
+ * options.c reads as logic, and usage_error(), the one exit with status 2.
+ * The man page says the same at length.
  */
 #include "config.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+
 #include "usage.h"
+#include "util.h"
+
+#define HELP_HINT	"Try 'sockcat --help'"
 
 const char usage_text[] =
 "usage: sockcat [options] HOST PORT             connect (TCP unless -u)\n"
@@ -89,3 +96,15 @@ const char usage_text[] =
 "\n"
 "TIME: seconds (0.5) or with a unit: 500ms, 2s, 1m, 1h.\n"
 "Exit status: 0 success, 1 network failure, 2 usage error.\n";
+
+void
+usage_error(const char *fmt, ...)
+{
+	char	msg[512];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	sc_fatal(EXIT_USAGE, "%s. " HELP_HINT, msg);
+}
