@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "netopt.h"
 #include "proxy.h"
 #include "util.h"
 
@@ -381,14 +382,14 @@ socks5(struct talk *t)
 static int
 socks4(struct talk *t)
 {
-	struct options	 o4 = *t->opt;
-	struct addrinfo	*res;
-	unsigned char	 buf[8 + 256], ans[8];
-	size_t		 n = 0, ulen = 0;
-	int		 gai;
+	struct addr_hints	 hints = netopt_hints(t->opt);
+	struct addrinfo		*res;
+	unsigned char		 buf[8 + 256], ans[8];
+	size_t			 n = 0, ulen = 0;
+	int			 gai;
 
-	o4.family = AF_INET;
-	if ((gai = addr_resolve(&o4, t->host, NULL, 0, &res)) != 0)
+	hints.family = AF_INET;
+	if ((gai = addr_resolve(&hints, t->host, NULL, &res)) != 0)
 		return fail(t, gai_strerror(gai));
 	buf[n++] = 4;
 	buf[n++] = 1;			/* CONNECT */
