@@ -33,6 +33,10 @@
 
 #define ATTEMPT_DELAY_MS	250	/* RFC 8305's attempt delay */
 
+/* Results of race() besides the index of the attempt that won. */
+#define RACE_LOST	(-1)	/* every attempt failed, each with its err */
+#define RACE_ERROR	(-2)	/* select(2) failed, errno says why */
+
 /* One connect, with the options' part for addr.c and sock.c taken once. */
 struct dial {
 	const struct options	*opt;
@@ -220,7 +224,8 @@ attempt_fail(struct attempt *a, int err)
 
 /*
  * One round over every address.  Returns the index of the attempt that
- * connected, or -1 when all have failed (each with its err).
+ * connected, RACE_LOST when all have failed (each with its err), or
+ * RACE_ERROR; attempts still open are the caller's to close.
  */
 static int
 race(const struct dial *d, struct attempt *at, size_t n)
@@ -245,7 +250,7 @@ race(const struct dial *d, struct attempt *at, size_t n)
 			continue;
 		}
 		if (active == 0)
-			return -1;
+			return RACE_LOST;
 		FD_ZERO(&wfds);
 		maxfd = -1;
 		deadline = next < n ? next_at : -1;
@@ -261,7 +266,7 @@ race(const struct dial *d, struct attempt *at, size_t n)
 		    select_timeout(deadline, now, &tv)) == -1) {
 			if (errno == EINTR)
 				continue;
-			sc_fatal(EXIT_NET, "select failed: %s", strerror(errno));
+			return RACE_ERROR;
 		}
 		now = now_ms();
 		for (i = 0; i < next; i++) {
@@ -345,19 +350,23 @@ connect_name(const struct dial *d, const char *name, const char *port)
 		for (i = 0; i < n; i++)
 			at[i].fd = -1, at[i].err = 0;
 		won = race(d, at, n);
-	} while (won < 0 && all_refused(at, n) && retry_pause(until, &pause));
+	} while (won == RACE_LOST && all_refused(at, n) &&
+	    retry_pause(until, &pause));
+	if (won == RACE_ERROR)
+		sc_warn("select failed: %s", strerror(errno));
+	else if (won == RACE_LOST)
+		report_failures(opt, name, port, at, n, verbose > 0);
+	else if (verbose > 0)
+		report_failures(opt, name, port, at, n, true);
+	/* The winner's rivals are dropped, not reported. */
+	for (i = 0; i < n; i++)
+		if ((int)i != won && at[i].fd != -1)
+			(void)close(at[i].fd);
 	if (won >= 0) {
-		if (verbose > 0)
-			report_failures(opt, name, port, at, n, true);
-		/* The winner's rivals are dropped, not reported. */
-		for (i = 0; i < n; i++)
-			if ((int)i != won && at[i].fd != -1)
-				(void)close(at[i].fd);
 		fd = at[won].fd;
 		if (opt->proxy_host == NULL)
 			say_connected(opt, at[won].ai);
-	} else
-		report_failures(opt, name, port, at, n, verbose > 0);
+	}
 	free(at);
 	freeaddrinfo(res);
 	return fd;
