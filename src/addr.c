@@ -1,5 +1,5 @@
 /*
- * addr.c: getaddrinfo/getnameinfo behind the options' hints, ports and
+ * addr.c: getaddrinfo/getnameinfo behind struct addr_hints, ports and
  * services, IPv6 brackets, Unix paths and "@abstract" names, addresses
  * as text.  It returns codes; the caller decides what to say.
  */
@@ -19,6 +19,7 @@
 
 #include "addr.h"
 #include "parse.h"
+#include "util.h"
 
 long
 addr_port_number(const char *word, const char *proto)
@@ -40,20 +41,20 @@ addr_port_number(const char *word, const char *proto)
 }
 
 int
-addr_resolve(const struct options *opt, const char *host, const char *port,
-    int passive, struct addrinfo **res)
+addr_resolve(const struct addr_hints *h, const char *host, const char *port,
+    struct addrinfo **res)
 {
 	struct addrinfo	 hints;
 	char		 name[NI_MAXHOST];
 	size_t		 len;
 
 	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = opt->family;
+	hints.ai_family = h->family;
 	/* getaddrinfo knows only stream and datagram; DCCP resolves as TCP. */
-	hints.ai_socktype = opt->socktype == SOCK_DGRAM ? SOCK_DGRAM :
+	hints.ai_socktype = h->socktype == SOCK_DGRAM ? SOCK_DGRAM :
 	    SOCK_STREAM;
-	hints.ai_flags = passive ? AI_PASSIVE : 0;
-	if (opt->nodns)
+	hints.ai_flags = h->passive ? AI_PASSIVE : 0;
+	if (h->numeric)
 		hints.ai_flags |= AI_NUMERICHOST;
 	if (host != NULL && parse_unbracket(host, &len) &&
 	    len < sizeof(name)) {
@@ -185,21 +186,6 @@ addr_port_range(const char *word, const char *proto, long *lo, long *hi)
 	if (*lo < 1 || *hi > 65535 || *lo > *hi)
 		return ADDR_RANGE_OUT;
 	return ADDR_RANGE_OK;
-}
-
-int
-addr_source(const struct options *opt, int family, struct addrinfo **src)
-{
-	struct options	o = *opt;
-
-	*src = NULL;
-	if (opt->source == NULL && opt->source_port == NULL)
-		return 0;
-	o.family = family;
-	/* A -p range: sock.c picks the port when it binds. */
-	return addr_resolve(&o, opt->source, opt->source_port != NULL &&
-	    opt->source_port_lo == opt->source_port_hi ? opt->source_port :
-	    "0", 1, src);
 }
 
 void

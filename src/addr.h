@@ -1,7 +1,7 @@
 /*
- * addr.h: names to addresses and back: getaddrinfo(3) with hints taken
- * from the options, ports and service names, Unix paths and abstract
- * names, and addresses as text.  Never creates a socket.
+ * addr.h: names to addresses and back: getaddrinfo(3) with a small set
+ * of hints, ports and service names, Unix paths and abstract names, and
+ * addresses as text.  Never creates a socket.
  */
 #ifndef SOCKCAT_ADDR_H
 #define SOCKCAT_ADDR_H
@@ -13,13 +13,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "options.h"
-
 #define ADDR_PORT_UNKNOWN	(-1L)
 
 /* Text sizes for addr_text(). */
 #define ADDR_HOSTLEN	NI_MAXHOST
 #define ADDR_PORTLEN	NI_MAXSERV
+
+/* What addr_resolve() asks getaddrinfo(3) for (netopt.c fills it). */
+struct addr_hints {
+	int	family;		/* AF_UNSPEC, AF_INET, AF_INET6 */
+	int	socktype;	/* SOCK_STREAM, SOCK_DGRAM (DCCP: stream) */
+	bool	numeric;	/* -n: addresses only, no DNS */
+	bool	passive;	/* to bind: a NULL host is the wildcard */
+};
 
 /*
  * The port number a word names: a decimal number (returned even when out
@@ -29,13 +35,13 @@
 long	addr_port_number(const char *, const char *);
 
 /*
- * Resolve host (NULL: the wildcard or loopback, as passive says) and port
- * with hints from -4/-6/-u/-n.  "[::1]" loses its brackets.  Returns 0, or
+ * Resolve host (NULL: the wildcard or loopback, as hints->passive says)
+ * and port as the hints say.  "[::1]" loses its brackets.  Returns 0, or
  * a getaddrinfo(3) error code for gai_strerror(); free *res with
  * freeaddrinfo(3).
  */
-int	addr_resolve(const struct options *, const char *, const char *,
-	    int, struct addrinfo **);
+int	addr_resolve(const struct addr_hints *, const char *, const char *,
+	    struct addrinfo **);
 
 /*
  * Numeric host and port of an address into host[ADDR_HOSTLEN] and
@@ -90,11 +96,5 @@ int	addr_port_range(const char *, const char *, long *, long *);
 
 /* Set the port of an IPv4 or IPv6 address. */
 void	addr_set_port(struct sockaddr *, long);
-
-/*
- * The -s/-p address to bind for one family, resolved into *src (NULL
- * when neither was given).  Returns 0 or a getaddrinfo(3) error code.
- */
-int	addr_source(const struct options *, int, struct addrinfo **);
 
 #endif

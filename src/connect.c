@@ -25,17 +25,30 @@
 
 #include "addr.h"
 #include "connect.h"
+#include "netopt.h"
 #include "proxy.h"
 #include "sock.h"
+#include "sockunix.h"
 #include "util.h"
 
-#define ATTEMPT_DELAY_MS	250	/* RFC 8305's Connection Attempt Delay */
+#define ATTEMPT_DELAY_MS	250	/* RFC 8305's attempt delay */
+
+/* Results of race() besides the index of the attempt that won. */
+#define RACE_LOST	(-1)	/* every attempt failed, each with its err */
+#define RACE_ERROR	(-2)	/* select(2) failed, errno says why */
+
+/* One connect, with the options' part for addr.c and sock.c taken once. */
+struct dial {
+	const struct options	*opt;
+	struct addr_hints	 hints;
+	struct sock_settings	 sock;
+};
 
 struct attempt {
 	struct addrinfo	*ai;
 	int		 fd;		/* -1: not started, or over */
 	int		 err;		/* why it failed; 0: it did not */
-	const char	*what;		/* the step that failed */
+	enum sock_step	 step;		/* the step that failed */
 	long long	 deadline;	/* -w; -1: none */
 };
 
@@ -77,13 +90,15 @@ retry_pause(long long until, long *pause)
 }
 
 static int
-open_unix_client(const struct options *opt)
+open_unix_client(const struct dial *d)
 {
-	char		 reply[108];
-	const char	*src = opt->source, *what;
-	long long	 until = sock_retry_until(opt);
-	long		 pause = 0;
-	int		 fd;
+	const struct options	*opt = d->opt;
+	char			 reply[108];
+	const char		*src = opt->source;
+	enum sock_step		 step;
+	long long		 until = sock_retry_until(opt->retry_ms);
+	long			 pause = 0;
+	int			 fd;
 
 	if (opt->socktype == SOCK_DGRAM && src == NULL) {
 		if (unix_reply_path(reply, sizeof(reply)) == -1) {
@@ -94,15 +109,14 @@ open_unix_client(const struct options *opt)
 		src = reply;
 	}
 	/* Nobody there yet: no socket file, or nobody listening on it. */
-	while ((fd = sock_unix_connect(opt, opt->path, src, &what)) == -1 &&
-	    strcmp(what, "connect") == 0 &&
+	while ((fd = sock_unix_connect(&d->sock, opt->path, src, opt->wait_ms,
+	    &step)) == -1 && step == STEP_CONNECT &&
 	    (errno == ENOENT || errno == ECONNREFUSED) &&
 	    retry_pause(until, &pause))
 		;
 	if (fd == -1) {
-		sc_warn("%s %s failed: %s", what,
-		    strcmp(what, "bind") == 0 ? src : opt->path,
-		    strerror(errno));
+		sc_warn("%s %s failed: %s", sock_step_word(step),
+		    step == STEP_BIND ? src : opt->path, strerror(errno));
 		return -1;
 	}
 	/* Only once the bind is ours: never remove someone else's file. */
@@ -171,26 +185,28 @@ interleave(struct addrinfo *res, struct attempt **out)
 
 /* Start attempt a: its socket, or a failure recorded.  1: connected. */
 static int
-attempt_start(const struct options *opt, struct attempt *a, long long now)
+attempt_start(const struct dial *d, struct attempt *a, long long now)
 {
-	struct addrinfo	*src;
-	bool		 pending;
-	int		 gai;
+	const struct options	*opt = d->opt;
+	struct addrinfo		*src;
+	bool			 pending;
+	int			 gai;
 
 	a->fd = -1;
 	a->err = 0;
-	a->what = "connect";
+	a->step = STEP_CONNECT;
 	a->deadline = opt->wait_ms >= 0 ? now + opt->wait_ms : -1;
-	if ((gai = addr_source(opt, a->ai->ai_family, &src)) != 0) {
+	if ((gai = netopt_source(opt, &d->hints, a->ai->ai_family,
+	    &src)) != 0) {
 		sc_warn("cannot resolve source %s port %s: %s",
 		    opt->source != NULL ? opt->source : "(any)",
 		    opt->source_port != NULL ? opt->source_port : "0",
 		    gai_strerror(gai));
 		a->err = EADDRNOTAVAIL;
-		a->what = "bind";
+		a->step = STEP_BIND;
 		return 0;
 	}
-	a->fd = sock_connect_start(opt, a->ai, src, &a->what, &pending);
+	a->fd = sock_connect_start(&d->sock, a->ai, src, &a->step, &pending);
 	if (a->fd == -1)
 		a->err = errno;
 	if (src != NULL)
@@ -208,10 +224,11 @@ attempt_fail(struct attempt *a, int err)
 
 /*
  * One round over every address.  Returns the index of the attempt that
- * connected, or -1 when all have failed (each with its err).
+ * connected, RACE_LOST when all have failed (each with its err), or
+ * RACE_ERROR; attempts still open are the caller's to close.
  */
 static int
-race(const struct options *opt, struct attempt *at, size_t n)
+race(const struct dial *d, struct attempt *at, size_t n)
 {
 	struct timeval	tv;
 	fd_set		wfds;
@@ -222,18 +239,18 @@ race(const struct options *opt, struct attempt *at, size_t n)
 	for (;;) {
 		now = now_ms();
 		if (next < n && (active == 0 || now >= next_at)) {
-			r = attempt_start(opt, &at[next], now);
+			r = attempt_start(d, &at[next], now);
 			if (r == 1)
 				return (int)next;
 			if (at[next++].fd != -1) {
 				active++;
 				next_at = now + ATTEMPT_DELAY_MS;
 			} else
-				next_at = now;	/* failed at once: the next now */
+				next_at = now;	/* failed: the next one now */
 			continue;
 		}
 		if (active == 0)
-			return -1;
+			return RACE_LOST;
 		FD_ZERO(&wfds);
 		maxfd = -1;
 		deadline = next < n ? next_at : -1;
@@ -249,7 +266,7 @@ race(const struct options *opt, struct attempt *at, size_t n)
 		    select_timeout(deadline, now, &tv)) == -1) {
 			if (errno == EINTR)
 				continue;
-			sc_fatal(EXIT_NET, "select failed: %s", strerror(errno));
+			return RACE_ERROR;
 		}
 		now = now_ms();
 		for (i = 0; i < next; i++) {
@@ -301,8 +318,9 @@ report_failures(const struct options *opt, const char *name,
 			continue;
 		addr_label(name, at[i].ai->ai_addr, at[i].ai->ai_addrlen,
 		    label, sizeof(label));
-		sc_warn("%s to %s port %s (%s) failed: %s", at[i].what, label,
-		    port, opt->proto, strerror(at[i].err));
+		sc_warn("%s to %s port %s (%s) failed: %s",
+		    sock_step_word(at[i].step), label, port, opt->proto,
+		    strerror(at[i].err));
 	}
 }
 
@@ -311,39 +329,44 @@ report_failures(const struct options *opt, const char *name,
  * allows; -v says which one answered when it is the host.
  */
 static int
-connect_name(const struct options *opt, const char *name, const char *port)
+connect_name(const struct dial *d, const char *name, const char *port)
 {
-	struct addrinfo	*res;
-	struct attempt	*at;
-	long long	 until;
-	long		 pause = 0;
-	size_t		 n, i;
-	int		 gai, won, fd = -1;
+	const struct options	*opt = d->opt;
+	struct addrinfo		*res;
+	struct attempt		*at;
+	long long		 until;
+	long			 pause = 0;
+	size_t			 n, i;
+	int			 gai, won, fd = -1;
 
-	if ((gai = addr_resolve(opt, name, port, 0, &res)) != 0) {
+	if ((gai = addr_resolve(&d->hints, name, port, &res)) != 0) {
 		sc_warn("cannot resolve %s port %s: %s", name, port,
 		    gai_strerror(gai));
 		return -1;
 	}
 	n = interleave(res, &at);
-	until = sock_retry_until(opt);
+	until = sock_retry_until(opt->retry_ms);
 	do {
 		for (i = 0; i < n; i++)
 			at[i].fd = -1, at[i].err = 0;
-		won = race(opt, at, n);
-	} while (won < 0 && all_refused(at, n) && retry_pause(until, &pause));
+		won = race(d, at, n);
+	} while (won == RACE_LOST && all_refused(at, n) &&
+	    retry_pause(until, &pause));
+	if (won == RACE_ERROR)
+		sc_warn("select failed: %s", strerror(errno));
+	else if (won == RACE_LOST)
+		report_failures(opt, name, port, at, n, verbose > 0);
+	else if (verbose > 0)
+		report_failures(opt, name, port, at, n, true);
+	/* The winner's rivals are dropped, not reported. */
+	for (i = 0; i < n; i++)
+		if ((int)i != won && at[i].fd != -1)
+			(void)close(at[i].fd);
 	if (won >= 0) {
-		if (verbose > 0)
-			report_failures(opt, name, port, at, n, true);
-		/* The winner's rivals are dropped, not reported. */
-		for (i = 0; i < n; i++)
-			if ((int)i != won && at[i].fd != -1)
-				(void)close(at[i].fd);
 		fd = at[won].fd;
 		if (opt->proxy_host == NULL)
 			say_connected(opt, at[won].ai);
-	} else
-		report_failures(opt, name, port, at, n, verbose > 0);
+	}
 	free(at);
 	freeaddrinfo(res);
 	return fd;
@@ -352,13 +375,15 @@ connect_name(const struct options *opt, const char *name, const char *port)
 int
 connect_open(const struct options *opt)
 {
-	int	fd;
+	struct dial	d = { .opt = opt, .hints = netopt_hints(opt),
+			    .sock = netopt_sock(opt) };
+	int		fd;
 
 	if (opt->unixsock)
-		return open_unix_client(opt);
+		return open_unix_client(&d);
 	if (opt->proxy_host == NULL)
-		return connect_name(opt, opt->host, opt->port);
-	if ((fd = connect_name(opt, opt->proxy_host, opt->proxy_port)) == -1)
+		return connect_name(&d, opt->host, opt->port);
+	if ((fd = connect_name(&d, opt->proxy_host, opt->proxy_port)) == -1)
 		return -1;
 	if (proxy_handshake(opt, fd) == -1) {
 		(void)close(fd);

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "netopt.h"
 #include "parse.h"
 #include "proxy.h"
 #include "util.h"
@@ -68,7 +69,8 @@ send_all(struct talk *t, const void *buf, size_t len)
 			len -= (size_t)n;
 		} else if (n == -1 && !io_again(errno))
 			return -1;
-		else if (n == -1 && errno != EINTR && fd_wait(t->fd, true, t->deadline) == -1)
+		else if (n == -1 && errno != EINTR &&
+		    fd_wait(t->fd, true, t->deadline) == -1)
 			return -1;
 	}
 	return 0;
@@ -90,7 +92,8 @@ recv_exact(struct talk *t, void *buf, size_t len)
 			return -1;
 		} else if (!io_again(errno))
 			return -1;
-		else if (errno != EINTR && fd_wait(t->fd, false, t->deadline) == -1)
+		else if (errno != EINTR &&
+		    fd_wait(t->fd, false, t->deadline) == -1)
 			return -1;
 	}
 	return 0;
@@ -260,7 +263,8 @@ http_connect(struct talk *t)
 			return fail_errno(t);
 		if (line[len] != '\n') {
 			if (++len == sizeof(line))
-				return fail(t, "the proxy's answer is too long");
+				return fail(t,
+				    "the proxy's answer is too long");
 			continue;
 		}
 		line[len] = '\0';
@@ -272,7 +276,7 @@ http_connect(struct talk *t)
 				return fail_line(t, line, len);
 			first = 0;
 		} else if (len == 0)
-			return 0;		/* the empty line: tunnel open */
+			return 0;	/* the empty line: tunnel open */
 		len = 0;
 	}
 }
@@ -290,16 +294,43 @@ socks5_reason(int code)
 	    why[code] : "unknown SOCKS 5 error";
 }
 
+/* RFC 1929: user and password, when the proxy asked for them. */
+static int
+socks5_login(struct talk *t)
+{
+	unsigned char	buf[520], ans[2];
+	char		user[256];
+	size_t		n = 0, ulen, plen;
+	int		r;
+
+	if (password(t, user, sizeof(user)) == -1)
+		return -1;
+	if ((ulen = strlen(user)) > 255 || (plen = strlen(t->pass)) > 255)
+		return fail(t, "the -P user or password is too long");
+	buf[n++] = 1;
+	buf[n++] = (unsigned char)ulen;
+	memcpy(&buf[n], user, ulen);
+	n += ulen;
+	buf[n++] = (unsigned char)plen;
+	memcpy(&buf[n], t->pass, plen);
+	n += plen;
+	r = send_all(t, buf, n);
+	wipe(buf, sizeof(buf));
+	if (r == -1 || recv_exact(t, ans, 2) == -1)
+		return fail_errno(t);
+	if (ans[1] != 0)
+		return fail(t, "the proxy refused the user and password");
+	return 0;
+}
+
 /* RFC 1928, with RFC 1929 when -P is given and the proxy asks for it. */
 static int
 socks5(struct talk *t)
 {
 	unsigned char	 buf[520], ans[4];
-	char		 user[256];
 	struct in6_addr	 a6;
 	struct in_addr	 a4;
-	size_t		 n = 0, ulen, plen, skip;
-	int		 r;
+	size_t		 n = 0, ulen, skip;
 
 	buf[n++] = 5;
 	buf[n++] = t->opt->proxy_user != NULL ? 2 : 1;
@@ -311,28 +342,8 @@ socks5(struct talk *t)
 	if (ans[0] != 5 || (ans[1] != 0 &&
 	    (ans[1] != 2 || t->opt->proxy_user == NULL)))
 		return fail(t, "no authentication method the proxy accepts");
-	if (ans[1] == 2) {
-		if (password(t, user, sizeof(user)) == -1)
-			return -1;
-		if ((ulen = strlen(user)) > 255 ||
-		    (plen = strlen(t->pass)) > 255)
-			return fail(t, "the -P user or password is too long");
-		n = 0;
-		buf[n++] = 1;
-		buf[n++] = (unsigned char)ulen;
-		memcpy(&buf[n], user, ulen);
-		n += ulen;
-		buf[n++] = (unsigned char)plen;
-		memcpy(&buf[n], t->pass, plen);
-		n += plen;
-		r = send_all(t, buf, n);
-		wipe(buf, sizeof(buf));
-		if (r == -1 || recv_exact(t, ans, 2) == -1)
-			return fail_errno(t);
-		if (ans[1] != 0)
-			return fail(t, "the proxy refused the user and "
-			    "password");
-	}
+	if (ans[1] == 2 && socks5_login(t) == -1)
+		return -1;
 	n = 0;
 	buf[n++] = 5;
 	buf[n++] = 1;			/* CONNECT */
@@ -372,7 +383,8 @@ socks5(struct talk *t)
 			return fail_errno(t);
 		skip = (size_t)buf[0] + 2;
 	} else
-		return fail(t, "the proxy's answer has an unknown address type");
+		return fail(t, "the proxy's answer has an unknown "
+		    "address type");
 	if (recv_exact(t, buf, skip) == -1)
 		return fail_errno(t);
 	return 0;
@@ -382,14 +394,14 @@ socks5(struct talk *t)
 static int
 socks4(struct talk *t)
 {
-	struct options	 o4 = *t->opt;
-	struct addrinfo	*res;
-	unsigned char	 buf[8 + 256], ans[8];
-	size_t		 n = 0, ulen = 0;
-	int		 gai;
+	struct addr_hints	 hints = netopt_hints(t->opt);
+	struct addrinfo		*res;
+	unsigned char		 buf[8 + 256], ans[8];
+	size_t			 n = 0, ulen = 0;
+	int			 gai;
 
-	o4.family = AF_INET;
-	if ((gai = addr_resolve(&o4, t->host, NULL, 0, &res)) != 0)
+	hints.family = AF_INET;
+	if ((gai = addr_resolve(&hints, t->host, NULL, &res)) != 0)
 		return fail(t, gai_strerror(gai));
 	buf[n++] = 4;
 	buf[n++] = 1;			/* CONNECT */

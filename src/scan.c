@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "netopt.h"
 #include "scan.h"
 #include "sock.h"
 #include "util.h"
@@ -53,6 +54,7 @@ struct probe {
 
 struct scan {
 	const struct options	*opt;
+	struct sock_settings	 sock;	/* the options' part for sock.c */
 	struct addrinfo		*res;	/* the host's addresses */
 	struct addrinfo		*src[2];	/* -s/-p for IPv4, IPv6 */
 	struct probe		*probes;
@@ -225,7 +227,7 @@ start(struct scan *sc, struct probe *pr, long long now)
 {
 	const struct options	*opt = sc->opt;
 	struct addrinfo		*src;
-	const char		*what;
+	enum sock_step		 what;
 	bool			 pending;
 	int			 fd, v6;
 
@@ -240,7 +242,8 @@ start(struct scan *sc, struct probe *pr, long long now)
 		fd = -1;
 	}
 	if (fd == -1)
-		fd = sock_connect_start(opt, pr->ai, src, &what, &pending);
+		fd = sock_connect_start(&sc->sock, pr->ai, src, &what,
+		    &pending);
 	if (fd == -1 && (errno == EMFILE || errno == ENFILE)) {
 		no_descriptor(sc, pr, now, errno);
 		return;
@@ -435,19 +438,21 @@ scan_step(struct scan *sc)
 int
 scan_run(const struct options *opt)
 {
-	struct scan	sc;
-	int		gai, fam;
+	struct scan		sc;
+	struct addr_hints	hints = netopt_hints(opt);
+	int			gai, fam;
 
 	memset(&sc, 0, sizeof(sc));
 	sc.opt = opt;
 	sc.wait_ms = opt->wait_ms >= 0 ? opt->wait_ms : SCAN_WAIT_MS;
-	sc.retry_until = sock_retry_until(opt);
-	if ((gai = addr_resolve(opt, opt->host, "0", 0, &sc.res)) != 0) {
+	sc.sock = netopt_sock(opt);
+	sc.retry_until = sock_retry_until(opt->retry_ms);
+	if ((gai = addr_resolve(&hints, opt->host, "0", &sc.res)) != 0) {
 		sc_warn("cannot resolve %s: %s", opt->host, gai_strerror(gai));
 		return EXIT_NET;
 	}
 	for (fam = 0; fam < 2; fam++)
-		if ((gai = addr_source(opt, fam ? AF_INET6 : AF_INET,
+		if ((gai = netopt_source(opt, &hints, fam ? AF_INET6 : AF_INET,
 		    &sc.src[fam])) != 0 && opt->source != NULL &&
 		    verbose > 1)
 			sc_warn("cannot resolve source %s for IPv%d: %s",

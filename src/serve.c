@@ -24,9 +24,11 @@
 #include "addr.h"
 #include "admit.h"
 #include "broker.h"
+#include "netopt.h"
 #include "serve.h"
 #include "session.h"
 #include "sock.h"
+#include "sockunix.h"
 #include "util.h"
 
 /* "Listening on" for stream sockets, "Bound on" for datagram ones. */
@@ -68,21 +70,23 @@ admit_datagram(const struct options *opt, const struct sockaddr_storage *peer,
  * missing, IPv4 alone.  *dual tells which happened.
  */
 static int
-open_inet_listener(const struct options *opt, int *dual)
+open_inet_listener(const struct options *opt, const struct sock_settings *ss,
+    int *dual)
 {
-	struct options		 o6 = *opt;
+	struct addr_hints	 hints = netopt_hints(opt), h6;
 	struct addrinfo		*res = NULL, *ai;
-	const char		*what = "bind";
+	enum sock_step		 step = STEP_BIND;
 	char			 host[ADDR_HOSTLEN], port[ADDR_PORTLEN];
 	int			 fd = -1, gai, v6only = SOCK_V6ONLY_DEFAULT;
 	int			 saved = 0;
 
 	*dual = 0;
+	hints.passive = true;
 	if (opt->listen_host == NULL && opt->family == AF_UNSPEC) {
-		o6.family = AF_INET6;
-		if (addr_resolve(&o6, NULL, opt->listen_port, 1,
-		    &res) == 0) {
-			fd = sock_listen(opt, res, SOCK_V6ONLY_OFF, &what);
+		h6 = hints;
+		h6.family = AF_INET6;
+		if (addr_resolve(&h6, NULL, opt->listen_port, &res) == 0) {
+			fd = sock_listen(ss, res, SOCK_V6ONLY_OFF, &step);
 			saved = errno;
 			if (fd != -1) {
 				*dual = 1;
@@ -91,15 +95,14 @@ open_inet_listener(const struct options *opt, int *dual)
 			}
 			freeaddrinfo(res);
 			res = NULL;
-			/* No IPv6 here: plain IPv4 below.  Anything else is real. */
+			/* No IPv6 here: IPv4 below; anything else is real. */
 			if (saved != EAFNOSUPPORT && saved != EADDRNOTAVAIL)
 				goto failed;
 		}
 	}
 	if (opt->family == AF_INET6)
 		v6only = SOCK_V6ONLY_ON;
-	gai = addr_resolve(opt, opt->listen_host, opt->listen_port, 1,
-	    &res);
+	gai = addr_resolve(&hints, opt->listen_host, opt->listen_port, &res);
 	if (gai != 0) {
 		sc_warn("cannot resolve %s port %s: %s",
 		    opt->listen_host != NULL ? opt->listen_host : "(any)",
@@ -107,21 +110,22 @@ open_inet_listener(const struct options *opt, int *dual)
 		return -1;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		fd = sock_listen(opt, ai, v6only, &what);
+		fd = sock_listen(ss, ai, v6only, &step);
 		if (fd != -1)
 			break;
 		saved = errno;
 		if (verbose > 0 && ai->ai_next != NULL) {
 			addr_text(ai->ai_addr, ai->ai_addrlen, host, port);
-			sc_warn("%s %s port %s (%s) failed: %s", what, host,
-			    port, opt->proto, strerror(saved));
+			sc_warn("%s %s port %s (%s) failed: %s",
+			    sock_step_word(step), host, port, opt->proto,
+			    strerror(saved));
 		}
 	}
 	freeaddrinfo(res);
 	if (fd != -1)
 		return fd;
 failed:
-	sc_warn("%s %s port %s (%s) failed: %s", what,
+	sc_warn("%s %s port %s (%s) failed: %s", sock_step_word(step),
 	    opt->listen_host != NULL ? opt->listen_host : "(any)",
 	    opt->listen_port, opt->proto, strerror(saved));
 	return -1;
@@ -130,21 +134,22 @@ failed:
 static int
 open_listener(const struct options *opt, int *dual)
 {
-	const char	*what;
-	int		 fd;
+	struct sock_settings	ss = netopt_sock(opt);
+	enum sock_step		step;
+	int			fd;
 
 	*dual = 0;
 	if (!opt->unixsock)
-		return open_inet_listener(opt, dual);
-	fd = sock_unix_listen(opt, opt->path, &what);
+		return open_inet_listener(opt, &ss, dual);
+	fd = sock_unix_listen(&ss, opt->path, &step);
 	if (fd == -1) {
 		if (errno == ENOTSOCK)
 			sc_warn("%s exists and is not a socket", opt->path);
 		else if (errno == EADDRINUSE)
 			sc_warn("%s: address already in use", opt->path);
 		else
-			sc_warn("%s %s failed: %s", what, opt->path,
-			    strerror(errno));
+			sc_warn("%s %s failed: %s", sock_step_word(step),
+			    opt->path, strerror(errno));
 		return -1;
 	}
 	unlink_at_exit(opt->path);

@@ -1,19 +1,17 @@
 /*
  * sock.c: socket(2) life for every mode: the -I -O -T -M -m -D -b
- * settings, bind, connect bounded by -w, listen, accept, the first UDP
- * peer, and Unix-domain paths.  It neither prints nor exits.
+ * settings, bind (on a -p range), connect, listen, accept, the first UDP
+ * peer, passing a socket on.  It neither prints nor exits.
  */
 #include "config.h"
 
 #include <sys/types.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/un.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,8 +30,38 @@ setint(int fd, int level, int name, int value)
 	return setsockopt(fd, level, name, &value, sizeof(value));
 }
 
-static void
-close_keep_errno(int fd)
+const char *
+sock_step_word(enum sock_step step)
+{
+	static const char *const	words[] = {
+		[STEP_SOCKET] = "socket",
+		[STEP_RCVBUF] = "setsockopt SO_RCVBUF",
+		[STEP_SNDBUF] = "setsockopt SO_SNDBUF",
+		[STEP_BROADCAST] = "setsockopt SO_BROADCAST",
+		[STEP_DEBUG] = "setsockopt SO_DEBUG",
+		[STEP_TOS] = "setsockopt IP_TOS",
+		[STEP_TCLASS] = "setsockopt IPV6_TCLASS",
+		[STEP_TTL] = "setsockopt IP_TTL",
+		[STEP_HOPS] = "setsockopt IPV6_UNICAST_HOPS",
+		[STEP_MINTTL] = "setsockopt IP_MINTTL",
+		[STEP_MINHOPS] = "setsockopt IPV6_MINHOPCOUNT",
+		[STEP_REUSEADDR] = "setsockopt SO_REUSEADDR",
+		[STEP_V6ONLY] = "setsockopt IPV6_V6ONLY",
+		[STEP_PATH] = "socket path",
+		[STEP_LOCK_DIR] = "lock the directory of",
+		[STEP_BIND] = "bind",
+		[STEP_CONNECT] = "connect",
+		[STEP_LISTEN] = "listen"
+	};
+
+	if ((size_t)step >= sizeof(words) / sizeof(words[0]) ||
+	    words[step] == NULL)
+		return "socket";
+	return words[step];
+}
+
+void
+sock_discard(int fd)
 {
 	int	saved = errno;
 
@@ -41,14 +69,57 @@ close_keep_errno(int fd)
 	errno = saved;
 }
 
-/* A new socket with every option the command line asked for. */
+/*
+ * The IP-level settings of an IPv4 or IPv6 socket.  On a dual-stack IPv6
+ * socket the IPv4 option is set too, for the IPv4 clients, and may fail.
+ */
 static int
-sock_new(const struct options *opt, int family, int type, int protocol,
-    const char **what)
+set_ip(int fd, const struct sock_settings *s, bool v6, enum sock_step *step)
 {
-	int	fd, v6 = family == AF_INET6;
+	if (s->tos >= 0) {
+		*step = v6 ? STEP_TCLASS : STEP_TOS;
+#ifdef IPV6_TCLASS
+		if (v6 && setint(fd, IPPROTO_IPV6, IPV6_TCLASS, s->tos) == -1)
+			return -1;
+#endif
+		if (setint(fd, IPPROTO_IP, IP_TOS, s->tos) == -1 && !v6)
+			return -1;
+	}
+	if (s->ttl >= 0) {
+		*step = v6 ? STEP_HOPS : STEP_TTL;
+		if (v6 && setint(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS,
+		    s->ttl) == -1)
+			return -1;
+		if (setint(fd, IPPROTO_IP, IP_TTL, s->ttl) == -1 && !v6)
+			return -1;
+	}
+	if (s->min_ttl >= 0) {
+		*step = v6 ? STEP_MINHOPS : STEP_MINTTL;
+#if HAVE_DECL_IPV6_MINHOPCOUNT
+		if (v6 && setint(fd, IPPROTO_IPV6, IPV6_MINHOPCOUNT,
+		    s->min_ttl) == -1)
+			return -1;
+#endif
+#if HAVE_DECL_IP_MINTTL
+		if (setint(fd, IPPROTO_IP, IP_MINTTL, s->min_ttl) == -1 && !v6)
+			return -1;
+#else
+		if (!v6) {
+			errno = ENOPROTOOPT;
+			return -1;
+		}
+#endif
+	}
+	return 0;
+}
 
-	*what = "socket";
+int
+sock_open(const struct sock_settings *s, int family, enum sock_step *step)
+{
+	int	fd, type = s->socktype;
+	int	protocol = family == AF_UNIX ? 0 : s->protocol;
+
+	*step = STEP_SOCKET;
 #if defined(SOCK_NONBLOCK) && defined(SOCK_CLOEXEC)
 	/* One system call instead of five: scans open thousands of these. */
 	if ((fd = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC,
@@ -65,74 +136,28 @@ sock_new(const struct options *opt, int family, int type, int protocol,
 		errno = EMFILE;	/* socket() gave the lowest free number */
 		goto fail;
 	}
-	*what = "setsockopt SO_RCVBUF";
-	if (opt->recv_buf > 0 &&
-	    setint(fd, SOL_SOCKET, SO_RCVBUF, opt->recv_buf) == -1)
+	*step = STEP_RCVBUF;
+	if (s->recv_buf > 0 &&
+	    setint(fd, SOL_SOCKET, SO_RCVBUF, s->recv_buf) == -1)
 		goto fail;
-	*what = "setsockopt SO_SNDBUF";
-	if (opt->send_buf > 0 &&
-	    setint(fd, SOL_SOCKET, SO_SNDBUF, opt->send_buf) == -1)
+	*step = STEP_SNDBUF;
+	if (s->send_buf > 0 &&
+	    setint(fd, SOL_SOCKET, SO_SNDBUF, s->send_buf) == -1)
 		goto fail;
-	*what = "setsockopt SO_BROADCAST";
-	if (opt->broadcast && family != AF_UNIX &&
+	*step = STEP_BROADCAST;
+	if (s->broadcast && family != AF_UNIX &&
 	    setint(fd, SOL_SOCKET, SO_BROADCAST, 1) == -1)
 		goto fail;
-	*what = "setsockopt SO_DEBUG";
-	if (opt->debug && setint(fd, SOL_SOCKET, SO_DEBUG, 1) == -1)
+	*step = STEP_DEBUG;
+	if (s->debug && setint(fd, SOL_SOCKET, SO_DEBUG, 1) == -1)
 		goto fail;
-	if (family != AF_INET && family != AF_INET6)
-		return fd;
-	if (opt->tos >= 0) {
-		*what = v6 ? "setsockopt IPV6_TCLASS" : "setsockopt IP_TOS";
-#ifdef IPV6_TCLASS
-		if (v6 && setint(fd, IPPROTO_IPV6, IPV6_TCLASS, opt->tos) == -1)
-			goto fail;
-#endif
-		/* On a dual-stack socket IP_TOS serves the IPv4 clients. */
-		if (setint(fd, IPPROTO_IP, IP_TOS, opt->tos) == -1 && !v6)
-			goto fail;
-	}
-	if (opt->ttl >= 0) {
-		*what = v6 ? "setsockopt IPV6_UNICAST_HOPS" :
-		    "setsockopt IP_TTL";
-		if (v6 && setint(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS,
-		    opt->ttl) == -1)
-			goto fail;
-		if (setint(fd, IPPROTO_IP, IP_TTL, opt->ttl) == -1 && !v6)
-			goto fail;
-	}
-	if (opt->min_ttl >= 0) {
-		*what = v6 ? "setsockopt IPV6_MINHOPCOUNT" :
-		    "setsockopt IP_MINTTL";
-#if HAVE_DECL_IPV6_MINHOPCOUNT
-		if (v6 && setint(fd, IPPROTO_IPV6, IPV6_MINHOPCOUNT,
-		    opt->min_ttl) == -1)
-			goto fail;
-#endif
-#if HAVE_DECL_IP_MINTTL
-		if (setint(fd, IPPROTO_IP, IP_MINTTL, opt->min_ttl) == -1 &&
-		    !v6)
-			goto fail;
-#else
-		if (!v6) {
-			errno = ENOPROTOOPT;
-			goto fail;
-		}
-#endif
-	}
+	if ((family == AF_INET || family == AF_INET6) &&
+	    set_ip(fd, s, family == AF_INET6, step) == -1)
+		goto fail;
 	return fd;
 fail:
-	close_keep_errno(fd);
+	sock_discard(fd);
 	return -1;
-}
-
-/* Finish a non-blocking connect within timeout_ms (-1: no limit). */
-static int
-connect_wait(int fd, long timeout_ms)
-{
-	if (fd_wait(fd, true, deadline_after(timeout_ms)) == -1)
-		return -1;
-	return sock_connect_result(fd);
 }
 
 /*
@@ -140,21 +165,20 @@ connect_wait(int fd, long timeout_ms)
  * free one from LO up, or with -r from a random one on, wrapping round.
  */
 static int
-bind_source(const struct options *opt, int fd, const struct addrinfo *src)
+bind_source(const struct sock_settings *s, int fd, const struct addrinfo *src)
 {
 	struct sockaddr_storage	ss;
 	long			span, start = 0, i;
 
-	span = opt->source_port_hi - opt->source_port_lo + 1;
-	if (opt->source_port == NULL || span <= 1 ||
-	    src->ai_addrlen > sizeof(ss))
+	span = s->source_port_hi - s->source_port_lo + 1;
+	if (span <= 1 || src->ai_addrlen > sizeof(ss))
 		return bind(fd, src->ai_addr, src->ai_addrlen);
-	if (opt->randomize)
+	if (s->source_port_random)
 		start = random() % span;
 	memcpy(&ss, src->ai_addr, src->ai_addrlen);
 	for (i = 0; i < span; i++) {
 		addr_set_port((struct sockaddr *)&ss,
-		    opt->source_port_lo + (start + i) % span);
+		    s->source_port_lo + (start + i) % span);
 		if (bind(fd, (struct sockaddr *)&ss, src->ai_addrlen) == 0)
 			return 0;
 		if (errno != EADDRINUSE)
@@ -164,29 +188,28 @@ bind_source(const struct options *opt, int fd, const struct addrinfo *src)
 }
 
 int
-sock_connect_start(const struct options *opt, const struct addrinfo *ai,
-    const struct addrinfo *src, const char **what, bool *pending)
+sock_connect_start(const struct sock_settings *s, const struct addrinfo *ai,
+    const struct addrinfo *src, enum sock_step *step, bool *pending)
 {
 	int	fd;
 
 	*pending = false;
-	fd = sock_new(opt, ai->ai_family, opt->socktype, opt->protocol, what);
-	if (fd == -1)
+	if ((fd = sock_open(s, ai->ai_family, step)) == -1)
 		return -1;
 	if (src != NULL) {
-		*what = "setsockopt SO_REUSEADDR";
+		*step = STEP_REUSEADDR;
 		if (setint(fd, SOL_SOCKET, SO_REUSEADDR, 1) == -1)
 			goto fail;
-		*what = "bind";
-		if (bind_source(opt, fd, src) == -1)
+		*step = STEP_BIND;
+		if (bind_source(s, fd, src) == -1)
 			goto fail;
 	}
-	*what = "connect";
+	*step = STEP_CONNECT;
 	if (sock_reconnect(fd, ai, pending) == -1)
 		goto fail;
 	return fd;
 fail:
-	close_keep_errno(fd);
+	sock_discard(fd);
 	return -1;
 }
 
@@ -220,9 +243,9 @@ sock_refused(int err)
 }
 
 long long
-sock_retry_until(const struct options *opt)
+sock_retry_until(long retry_ms)
 {
-	return deadline_after(opt->retry_ms > 0 ? opt->retry_ms : -1);
+	return deadline_after(retry_ms > 0 ? retry_ms : -1);
 }
 
 long
@@ -250,49 +273,31 @@ sock_connect_result(int fd)
 }
 
 int
-sock_connect(const struct options *opt, const struct addrinfo *ai,
-    const struct addrinfo *src, long timeout_ms, const char **what)
-{
-	bool	pending;
-	int	fd;
-
-	fd = sock_connect_start(opt, ai, src, what, &pending);
-	if (fd == -1 || !pending)
-		return fd;
-	if (connect_wait(fd, timeout_ms) == -1) {
-		close_keep_errno(fd);
-		return -1;
-	}
-	return fd;
-}
-
-int
-sock_listen(const struct options *opt, const struct addrinfo *ai, int v6only,
-    const char **what)
+sock_listen(const struct sock_settings *s, const struct addrinfo *ai,
+    int v6only, enum sock_step *step)
 {
 	int	fd;
 
-	fd = sock_new(opt, ai->ai_family, opt->socktype, opt->protocol, what);
-	if (fd == -1)
+	if ((fd = sock_open(s, ai->ai_family, step)) == -1)
 		return -1;
-	*what = "setsockopt SO_REUSEADDR";
+	*step = STEP_REUSEADDR;
 	if (setint(fd, SOL_SOCKET, SO_REUSEADDR, 1) == -1)
 		goto fail;
 	if (ai->ai_family == AF_INET6 && v6only != SOCK_V6ONLY_DEFAULT) {
-		*what = "setsockopt IPV6_V6ONLY";
+		*step = STEP_V6ONLY;
 		if (setint(fd, IPPROTO_IPV6, IPV6_V6ONLY,
 		    v6only == SOCK_V6ONLY_ON) == -1)
 			goto fail;
 	}
-	*what = "bind";
+	*step = STEP_BIND;
 	if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1)
 		goto fail;
-	*what = "listen";
-	if (opt->socktype != SOCK_DGRAM && listen(fd, SOMAXCONN) == -1)
+	*step = STEP_LISTEN;
+	if (s->socktype != SOCK_DGRAM && listen(fd, SOMAXCONN) == -1)
 		goto fail;
 	return fd;
 fail:
-	close_keep_errno(fd);
+	sock_discard(fd);
 	return -1;
 }
 
@@ -321,7 +326,7 @@ sock_accept(int lfd, struct sockaddr_storage *peer, socklen_t *len,
 		}
 	}
 	if (set_cloexec(fd) == -1 || set_nonblock(fd, true) == -1) {
-		close_keep_errno(fd);
+		sock_discard(fd);
 		return -1;
 	}
 	return fd;
@@ -391,170 +396,6 @@ sock_take_peer(int fd, const struct sockaddr_storage *peer, socklen_t len)
 	    (errno != ENOENT && errno != ECONNREFUSED)))
 		return -1;
 	return 0;
-}
-
-/* How long a listener waits for another to finish replacing a file. */
-#define UNIX_LOCK_MS	10000
-
-/*
- * Is someone still serving the socket at this address?  The probe is a
- * datagram socket's connect(), which never makes a connection: a live
- * datagram socket accepts it, a live socket of another type answers
- * EPROTOTYPE, and only a file nobody is bound to answers ECONNREFUSED.
- * A stream probe would be taken by a one-shot listener as its client.
- */
-static int
-unix_in_use(const struct sockaddr_un *sun, socklen_t len)
-{
-	int	fd, r;
-
-	if ((fd = socket(AF_UNIX, SOCK_DGRAM, 0)) == -1)
-		return 1;
-	r = connect(fd, (const struct sockaddr *)sun, len);
-	if (r == -1 && (errno == ECONNREFUSED || errno == ENOENT))
-		r = 0;
-	else
-		r = 1;
-	(void)close(fd);
-	return r;
-}
-
-/*
- * bind(2) refused path: if the file there is a socket nobody serves (its
- * listener died), replace it.  The look, the probe, the unlink and the
- * bind happen under the directory's lock (lock_dir_of), which every
- * sockcat takes to replace or remove a socket file: without it, two that
- * found the same stale file could interleave, one probing it while the
- * other replaced it with its live socket, then removing that.  Where the
- * directory cannot be locked at all (unreadable, or a file system without
- * flock), the replacement goes ahead unlocked, as before.
- */
-static int
-unix_replace_stale(int fd, const char *path, const struct sockaddr_un *sun,
-    socklen_t len, const char **what)
-{
-	struct stat	st;
-	int		dfd, r = -1;
-
-	*what = "lock the directory of";
-	if ((dfd = lock_dir_of(path, UNIX_LOCK_MS)) == -1 &&
-	    errno == EWOULDBLOCK)
-		return -1;
-	*what = "bind";
-	if (lstat(path, &st) == -1) {
-		if (errno == ENOENT)	/* gone meanwhile: ours to take */
-			r = bind(fd, (const struct sockaddr *)sun, len);
-		goto out;
-	}
-	if (!S_ISSOCK(st.st_mode)) {
-		errno = ENOTSOCK;
-		goto out;
-	}
-	if (unix_in_use(sun, len)) {
-		errno = EADDRINUSE;
-		goto out;
-	}
-	if (unlink(path) == -1 && errno != ENOENT)
-		goto out;
-	r = bind(fd, (const struct sockaddr *)sun, len);
-out:
-	if (dfd != -1)
-		close_keep_errno(dfd);
-	return r;
-}
-
-int
-sock_unix_listen(const struct options *opt, const char *path,
-    const char **what)
-{
-	struct sockaddr_un	sun;
-	socklen_t		len;
-	int			fd;
-
-	*what = "socket path";
-	if (addr_unix(path, &sun, &len) == -1)
-		return -1;
-	if ((fd = sock_new(opt, AF_UNIX, opt->socktype, 0, what)) == -1)
-		return -1;
-	*what = "bind";
-	/* A bind that succeeds at once is atomic: nothing was there. */
-	if (bind(fd, (struct sockaddr *)&sun, len) == -1 &&
-	    (errno != EADDRINUSE || path[0] == '@' ||
-	    unix_replace_stale(fd, path, &sun, len, what) == -1))
-		goto fail;
-	*what = "listen";
-	if (opt->socktype != SOCK_DGRAM && listen(fd, SOMAXCONN) == -1) {
-		if (path[0] != '@')
-			(void)unlink(path);
-		goto fail;
-	}
-	return fd;
-fail:
-	close_keep_errno(fd);
-	return -1;
-}
-
-/*
- * connect(2) a Unix socket, bounded by -w.  A full backlog answers EAGAIN
- * on Unix sockets instead of queueing the SYN as TCP does: try again soon.
- */
-static int
-unix_connect_retry(const struct options *opt, int fd,
-    const struct sockaddr_un *sun, socklen_t len)
-{
-	long long	deadline = deadline_after(opt->wait_ms);
-
-	while (connect(fd, (const struct sockaddr *)sun, len) == -1) {
-		if (errno == EINPROGRESS)
-			return connect_wait(fd, opt->wait_ms);
-		if (errno != EAGAIN && errno != EINTR)
-			return -1;
-		if (deadline >= 0 && now_ms() >= deadline) {
-			errno = ETIMEDOUT;
-			return -1;
-		}
-		sleep_ms(10);
-	}
-	return 0;
-}
-
-int
-sock_unix_connect(const struct options *opt, const char *path,
-    const char *src, const char **what)
-{
-	struct sockaddr_un	sun;
-	socklen_t		len;
-	int			fd;
-
-	*what = "socket path";
-	if (addr_unix(path, &sun, &len) == -1)
-		return -1;
-	if ((fd = sock_new(opt, AF_UNIX, opt->socktype, 0, what)) == -1)
-		return -1;
-	if (src != NULL) {
-		struct sockaddr_un	local;
-		socklen_t		llen;
-
-		*what = "socket path";
-		if (addr_unix(src, &local, &llen) == -1)
-			goto fail;
-		*what = "bind";
-		if (bind(fd, (struct sockaddr *)&local, llen) == -1)
-			goto fail;
-	}
-	*what = "connect";
-	if (unix_connect_retry(opt, fd, &sun, len) == 0)
-		return fd;
-	if (src != NULL && src[0] != '@') {
-		/* We made that file with our bind: take it back. */
-		int	saved = errno;
-
-		(void)unlink(src);
-		errno = saved;
-	}
-fail:
-	close_keep_errno(fd);
-	return -1;
 }
 
 int

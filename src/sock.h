@@ -1,8 +1,8 @@
 /*
- * sock.h: the life of a socket: create it with the options' socket
- * settings, bind, connect under a timeout, listen, accept, take a UDP
- * peer, and Unix-domain sockets with stale-file handling.  Returns -1
- * with errno set and *what naming the step that failed; never prints.
+ * sock.h: the life of a socket: create it with its struct sock_settings,
+ * bind, connect, listen, accept, take a UDP peer.  Returns -1 with errno
+ * set and *step naming the step that failed; never prints.  Unix-domain
+ * paths are sockunix.h's.
  */
 #ifndef SOCKCAT_SOCK_H
 #define SOCKCAT_SOCK_H
@@ -12,28 +12,70 @@
 
 #include <stdbool.h>
 
-#include "options.h"
-
 /* Listener flavours of sock_listen(). */
 #define SOCK_V6ONLY_DEFAULT	0	/* leave the system's choice */
 #define SOCK_V6ONLY_ON		1	/* IPv6 clients only */
-#define SOCK_V6ONLY_OFF		2	/* dual stack: IPv4-mapped clients too */
+#define SOCK_V6ONLY_OFF		2	/* dual stack: IPv4-mapped too */
+
+/* What sock.c makes and sets on every socket (netopt.c fills it). */
+struct sock_settings {
+	int	socktype;	/* SOCK_STREAM, SOCK_DGRAM */
+	int	protocol;	/* 0, or IPPROTO_DCCP (not for AF_UNIX) */
+	int	recv_buf;	/* SO_RCVBUF; 0: the system's */
+	int	send_buf;	/* SO_SNDBUF; 0: the system's */
+	int	tos;		/* IP_TOS, IPV6_TCLASS; -1: unset */
+	int	ttl;		/* IP_TTL, IPV6_UNICAST_HOPS; -1: unset */
+	int	min_ttl;	/* IP_MINTTL, IPV6_MINHOPCOUNT; -1: unset */
+	bool	broadcast;	/* SO_BROADCAST */
+	bool	debug;		/* SO_DEBUG */
+	long	source_port_lo;	/* a client binds a port of LO-HI; */
+	long	source_port_hi;	/* LO = HI: the source address's own */
+	bool	source_port_random; /* the range from a random port on */
+};
+
+/* The step a socket call failed at, for messages: sock_step_word(). */
+enum sock_step {
+	STEP_SOCKET,
+	STEP_RCVBUF,
+	STEP_SNDBUF,
+	STEP_BROADCAST,
+	STEP_DEBUG,
+	STEP_TOS,
+	STEP_TCLASS,
+	STEP_TTL,
+	STEP_HOPS,
+	STEP_MINTTL,
+	STEP_MINHOPS,
+	STEP_REUSEADDR,
+	STEP_V6ONLY,
+	STEP_PATH,		/* a Unix path that does not fit */
+	STEP_LOCK_DIR,		/* the lock on a Unix path's directory */
+	STEP_BIND,
+	STEP_CONNECT,
+	STEP_LISTEN
+};
+
+/* How messages name a step: "bind", "setsockopt SO_RCVBUF", ... */
+const char	*sock_step_word(enum sock_step);
 
 /*
- * Create a socket for ai, bind it to src when not NULL, and connect it,
- * waiting at most timeout_ms (-1: no limit).  Returns a non-blocking,
- * close-on-exec descriptor.
+ * A new non-blocking, close-on-exec socket of family with every setting
+ * that applies to it, its number one select() can watch (else EMFILE).
  */
-int	sock_connect(const struct options *, const struct addrinfo *,
-	    const struct addrinfo *, long, const char **);
+int	sock_open(const struct sock_settings *, int, enum sock_step *);
+
+/* close(2) a socket given up on, errno kept for the caller. */
+void	sock_discard(int);
 
 /*
- * The first half of sock_connect(), for callers with their own select():
- * returns the socket with *pending set while the connect is in progress
- * (wait until it is writable, then ask sock_connect_result()).
+ * Create a socket for ai, bind it to src when not NULL (on a port of the
+ * settings' range), and start connecting it: returns the socket with
+ * *pending set while the connect is in progress (wait until it is
+ * writable, then ask sock_connect_result()).
  */
-int	sock_connect_start(const struct options *, const struct addrinfo *,
-	    const struct addrinfo *, const char **, bool *);
+int	sock_connect_start(const struct sock_settings *,
+	    const struct addrinfo *, const struct addrinfo *,
+	    enum sock_step *, bool *);
 
 /*
  * A connect failure that says nobody listens there, or no route leads
@@ -42,11 +84,11 @@ int	sock_connect_start(const struct options *, const struct addrinfo *,
 bool	sock_refused(int);
 
 /*
- * --retry: when its time is up, on now_ms()'s clock (-1: no --retry), and
- * the pause before the next try after prev (0 before the first): 100 ms,
- * then doubled up to 1 s.
+ * --retry of retry_ms (0: none): when its time is up, on now_ms()'s clock
+ * (-1: no --retry), and the pause before the next try after prev (0
+ * before the first): 100 ms, then doubled up to 1 s.
  */
-long long	sock_retry_until(const struct options *);
+long long	sock_retry_until(long);
 long		sock_retry_pause(long);
 
 /* How a non-blocking connect ended (SO_ERROR): 0, or -1 with errno. */
@@ -74,8 +116,8 @@ int	sock_connect_again(int, const struct addrinfo *);
  * Create a socket for ai, bind it, and for stream sockets listen.  UDP
  * sockets are returned bound and unconnected.
  */
-int	sock_listen(const struct options *, const struct addrinfo *, int,
-	    const char **);
+int	sock_listen(const struct sock_settings *, const struct addrinfo *,
+	    int, enum sock_step *);
 
 /*
  * accept(2), retried on EINTR; the new descriptor is close-on-exec and
@@ -108,25 +150,9 @@ bool	sock_answerable(const struct sockaddr_storage *, socklen_t);
 int	sock_take_peer(int, const struct sockaddr_storage *, socklen_t);
 
 /*
- * A Unix-domain listener at path (stream, or datagram with -u): a stale
- * socket file is replaced (under the directory's lock_dir_of), a live one
- * is refused (EADDRINUSE), a file that is not a socket is left alone
- * (ENOTSOCK).
- */
-int	sock_unix_listen(const struct options *, const char *,
-	    const char **);
-
-/*
  * Hand fd, made blocking, to the process at the other end of the Unix
  * socket to (sendmsg(2), SCM_RIGHTS, one byte of payload).  0, or -1.
  */
 int	sock_pass_fd(int, int);
-
-/*
- * Connect a Unix-domain socket to path.  A datagram socket is first bound
- * to src (when not NULL) so that replies can reach it.
- */
-int	sock_unix_connect(const struct options *, const char *, const char *,
-	    const char **);
 
 #endif
