@@ -19,7 +19,7 @@
 
 #include "connect.h"
 #include "exec.h"
-#include "hexdump.h"
+#include "tap.h"
 #include "options.h"
 #include "pump.h"
 #include "scan.h"
