@@ -42,9 +42,8 @@ tail_room(const struct buf *b)
 }
 
 /*
- * Moving the queued bytes to the front pays only once less than half the
- * buffer is left at the tail: a fast reader keeps the queue short, and
- * most passes move nothing.
+ * The queued bytes are moved to the front (a memmove) only once less than
+ * half the buffer is left at the tail, or when nothing is queued.
  */
 static bool
 worth_compacting(const struct buf *b)
