@@ -1,5 +1,5 @@
 /*
- * fuzz/hexdump.c: the -o hex dump and the --output raw copy (src/hexdump.c)
+ * fuzz/hexdump.c: the -o hex dump and the --output raw copy (src/tap.c)
  * against a model of CLI.md's format, written here: each record becomes
  * lines of at most 16 bytes, "> " or "< ", the 8-hex-digit offset within
  * that direction, 16 hex pairs (blanks where the line is short), a blank,
@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hexdump.h"
+#include "tap.h"
 
 #include "fuzz.h"
 

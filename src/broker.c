@@ -53,7 +53,7 @@ on_readable(struct broker *b, struct client *c, long long now)
 	bool	is_stdin = c == &b->input;
 	ssize_t	n;
 
-	n = buf_fill(&c->in, c->fd, 0, is_stdin && b->opt->crlf, NULL);
+	n = buf_fill(&c->in, c->fd, 0, is_stdin && b->opt->crlf);
 	if (n == -1 && io_again(errno))
 		return;
 	if (n > 0)

@@ -35,16 +35,37 @@ buf_free(struct buf *b)
 	b->cap = b->off = b->len = 0;
 }
 
-size_t
-buf_room(struct buf *b)
+static size_t
+tail_room(const struct buf *b)
 {
-	if (b->len == 0)
-		b->off = 0;
-	else if (b->off > 0 && b->cap - b->off - b->len < b->cap / 2) {
+	return b->cap - b->off - b->len;
+}
+
+/*
+ * The queued bytes are moved to the front (a memmove) only once less than
+ * half the buffer is left at the tail, or when nothing is queued.
+ */
+static bool
+worth_compacting(const struct buf *b)
+{
+	return b->off > 0 && (b->len == 0 || tail_room(b) < b->cap / 2);
+}
+
+/* Before bytes are added: compact if worth it; returns the tail room. */
+static size_t
+compact(struct buf *b)
+{
+	if (worth_compacting(b)) {
 		memmove(b->data, b->data + b->off, b->len);
 		b->off = 0;
 	}
-	return b->cap - b->off - b->len;
+	return tail_room(b);
+}
+
+size_t
+buf_room(const struct buf *b)
+{
+	return worth_compacting(b) ? b->cap - b->len : tail_room(b);
 }
 
 /* Rewrite n fresh bytes at p in place, LF to CRLF; returns the new length. */
@@ -75,9 +96,9 @@ crlf_expand(struct buf *b, char *p, size_t n)
 }
 
 ssize_t
-buf_fill(struct buf *b, int fd, size_t max, bool crlf, size_t *queued)
+buf_fill(struct buf *b, int fd, size_t max, bool crlf)
 {
-	size_t	room = buf_room(b);
+	size_t	room = compact(b);
 	char	*tail;
 	ssize_t	n;
 
@@ -94,15 +115,13 @@ buf_fill(struct buf *b, int fd, size_t max, bool crlf, size_t *queued)
 	if (n <= 0)
 		return n;
 	b->len += crlf ? crlf_expand(b, tail, (size_t)n) : (size_t)n;
-	if (queued != NULL)
-		*queued = crlf ? (size_t)(b->data + b->off + b->len - tail) :
-		    (size_t)n;
 	return n;
 }
 
 void
 buf_append(struct buf *b, const void *p, size_t len)
 {
+	(void)compact(b);
 	memcpy(b->data + b->off + b->len, p, len);
 	b->len += len;
 }
@@ -124,7 +143,7 @@ buf_drain(struct buf *b, int fd, size_t max)
 ssize_t
 buf_recvfrom(struct buf *b, int fd, struct sockaddr *from, socklen_t *len)
 {
-	size_t	room = buf_room(b);
+	size_t	room = compact(b);
 	ssize_t	n;
 
 	if (room == 0) {

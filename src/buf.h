@@ -23,16 +23,20 @@ struct buf {
 void	buf_init(struct buf *, size_t);
 void	buf_free(struct buf *);
 
-/* Free space at the tail, after moving the queued bytes to the front. */
-size_t	buf_room(struct buf *);
+/*
+ * The room the next buf_fill(), buf_recvfrom() or buf_append() has: the
+ * free tail, or all the free space where that call will first move the
+ * queued bytes to the front.  A query: it moves nothing.
+ */
+size_t	buf_room(const struct buf *);
 
 /*
- * One read(2) from fd into the tail (at most max bytes, 0: all the room).
+ * One read(2) from fd into the room (at most max bytes, 0: all of it).
  * With crlf, each LF not already after a CR becomes CRLF, so at most half
  * the room is read.  Returns what read(2) returned; the bytes queued may
- * be more than that under crlf.  *queued (if not NULL) gets the count.
+ * be more than that under crlf.
  */
-ssize_t	buf_fill(struct buf *, int, size_t, bool, size_t *);
+ssize_t	buf_fill(struct buf *, int, size_t, bool);
 
 /* Queue a copy of len bytes; the caller has checked buf_room(). */
 void	buf_append(struct buf *, const void *, size_t);

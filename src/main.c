@@ -18,11 +18,11 @@
 #include <unistd.h>
 
 #include "connect.h"
-#include "hexdump.h"
 #include "options.h"
 #include "scan.h"
 #include "serve.h"
 #include "session.h"
+#include "tap.h"
 #include "util.h"
 
 /* A stray SIGALRM must not end a transfer; calls it interrupts restart. */

@@ -193,7 +193,7 @@ net_readable(struct pump *p, long long now)
 	if (p->io->reply_to != NULL || p->io->admit != NULL)
 		n = recv_any(p, f);
 	else
-		n = buf_fill(&f->q, f->src, 0, false, NULL);
+		n = buf_fill(&f->q, f->src, 0, false);
 	if (n == -1) {
 		if (io_again(errno))
 			return;
@@ -248,7 +248,7 @@ local_readable(struct pump *p, long long now)
 
 	if (p->dgram)
 		max = p->crlf ? DGRAM_SEND_MAX / 2 : DGRAM_SEND_MAX;
-	n = buf_fill(&f->q, f->src, max, p->crlf, NULL);
+	n = buf_fill(&f->q, f->src, max, p->crlf);
 	if (n > 0) {
 		p->last_activity = now;
 		return;

@@ -5,7 +5,7 @@
 #ifndef SOCKCAT_SERVE_H
 #define SOCKCAT_SERVE_H
 
-#include "hexdump.h"
+#include "tap.h"
 #include "options.h"
 #include "pump.h"
 

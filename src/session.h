@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-#include "hexdump.h"
+#include "tap.h"
 #include "options.h"
 
 struct session {

@@ -1,9 +1,9 @@
 /*
- * hexdump.h: the -o FILE hex dump and the --output FILE raw copy, the
+ * tap.h: the -o FILE hex dump and the --output FILE raw copy, the
  * taps the pump writes every byte it moves through.
  */
-#ifndef SOCKCAT_HEXDUMP_H
-#define SOCKCAT_HEXDUMP_H
+#ifndef SOCKCAT_TAP_H
+#define SOCKCAT_TAP_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -16,7 +16,7 @@ struct tap {
 	const char		*raw_path;
 	unsigned long long	 sent_off;	/* bytes dumped per direction */
 	unsigned long long	 recv_off;
-	bool			 failed;	/* a write failed, and was said */
+	bool			 failed;	/* a write failed, said once */
 };
 
 #define TAP_SENT	'>'

@@ -1,8 +1,8 @@
 /*
- * hexdump.c: writes the -o hex dump (direction mark, offset within that
- * direction, sixteen bytes as hex, their printable text) and the
- * --output raw copy; a file that cannot be written is said once and
- * dropped.  Knows nothing of sockets.
+ * tap.c: the taps on the data path: the -o hex dump (direction mark,
+ * offset within that direction, sixteen bytes as hex, their printable
+ * text) and the --output raw copy; a file that cannot be written is said
+ * once and dropped.  Knows nothing of sockets.
  */
 #include "config.h"
 
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hexdump.h"
+#include "tap.h"
 #include "util.h"
 
 static FILE *
