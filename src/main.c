@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmdline.h"
 #include "connect.h"
 #include "options.h"
 #include "scan.h"

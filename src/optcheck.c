@@ -1,7 +1,7 @@
 /*
  * optcheck.c: what the options need of each other and what cannot go
  * together, in one table; then the operands, ports and host words.  The
- * lower layer of options.c, run after its normalize step; each finding
+ * lower layer of cmdline.c, run after its normalize step; each finding
  * is a usage error.
  */
 #include "config.h"

@@ -1,7 +1,7 @@
 /*
  * optcheck.h: the checks of a command line once its values are read:
  * the conflict table, ports and host words, and the operands.  The
- * lower layer of options.c; every finding is a usage error.
+ * lower layer of cmdline.c; every finding is a usage error.
  */
 #ifndef SOCKCAT_OPTCHECK_H
 #define SOCKCAT_OPTCHECK_H

@@ -1,8 +1,9 @@
 /*
- * options.h: struct options, the only home of the command-line flags.
- * opt_parse() fills it once, in stages (raw values, implied fields, the
- * conflict table, the operands); everyone else reads it through a const
- * pointer.
+ * options.h: struct options, the only home of the command-line flags,
+ * and nothing else (no functions: every module may include it).
+ * cmdline.c's opt_parse() fills it once, in stages (raw values, implied
+ * fields, the conflict table, the operands); everyone else reads it
+ * through a const pointer.
  */
 #ifndef SOCKCAT_OPTIONS_H
 #define SOCKCAT_OPTIONS_H
@@ -117,14 +118,5 @@ struct options {
 	long		 source_port_lo; /* a client's -p: the first port, */
 	long		 source_port_hi; /* the last (= lo for one PORT) */
 };
-
-/*
- * Parse argv into *opt; usage errors print one line and exit 2 (a system
- * without -Z's DCCP exits 1).
- */
-void	opt_parse(struct options *, int, char *[]);
-
-/* Free what opt_parse() allocated. */
-void	opt_free(struct options *);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * parse.c: the strict readers of option values: whole numbers, TIME
  * words, -T keywords and host syntax (brackets included).  They return a verdict and never
- * print or exit; options.c turns a bad verdict into a usage error.
+ * print or exit; cmdline.c turns a bad verdict into a usage error.
  */
 #include "config.h"
 

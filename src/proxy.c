@@ -448,7 +448,7 @@ proxy_handshake(const struct options *opt, int fd)
 		    opt->host + 1);
 	else
 		(void)snprintf(t.host, sizeof(t.host), "%s", opt->host);
-	/* options.c refuses such a HOST; a line break would forge headers. */
+	/* cmdline.c refuses such a HOST; a line break would forge headers. */
 	if (strpbrk(t.host, "\r\n") != NULL)
 		return fail(&t, "a line break in the host name");
 	if (opt->proxy_type == PROXY_CONNECT)

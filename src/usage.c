@@ -1,6 +1,6 @@
 /*
  * usage.c: the --help text, kept apart from the option table so that
- * options.c reads as logic, and usage_error(), the one exit with status 2.
+ * cmdline.c reads as logic, and usage_error(), the one exit with status 2.
  * The man page says the same at length.
  */
 #include "config.h"

@@ -11,7 +11,7 @@ extern const char usage_text[];
 
 /*
  * A usage error: one line "sockcat: MESSAGE. Try 'sockcat --help'", and
- * exit 2.  Only the option files (options.c, optcheck.c) call it.
+ * exit 2.  Only the option files (cmdline.c, optcheck.c) call it.
  */
 void	usage_error(const char *, ...) SC_PRINTF(1, 2) SC_NORETURN;
 

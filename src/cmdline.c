@@ -1,5 +1,5 @@
 /*
- * options.c: the command line in stages: getopt_long fills raw values,
+ * cmdline.c: the command line in stages: getopt_long fills raw values,
  * one normalize step sets every implied field, then optcheck.c checks
  * the conflict table and takes the operands.  Numbers, times and TOS
  * words are read by parse.c, --help is in usage.c.  The only file (with
@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmdline.h"
 #include "optcheck.h"
 #include "options.h"
 #include "parse.h"
