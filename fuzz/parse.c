@@ -442,8 +442,8 @@ host_byte(int c)
  * INNER a name (host bytes, at most 253, or 254 ending in a dot) or an
  * IPv6 address that inet_pton() takes, with "%zone" of host bytes.  What
  * the grammar leaves open (an empty zone, whether brackets count towards
- * the length) may go either way; everything else must match, and a HOST_CHAR points into
- * the word.
+ * the length) may go either way; everything else must match, and a
+ * HOST_CHAR points into the word.
  */
 static void
 check_host(const char *s, unsigned variant)

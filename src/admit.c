@@ -22,7 +22,7 @@
 #include "sock.h"
 #include "util.h"
 
-#define PAUSE_MS	100	/* no accept for this long, out of descriptors */
+#define PAUSE_MS	100	/* out of descriptors: no accept this long */
 #define REFUSE_BURST	64	/* refused at most, before that pause */
 
 /*

@@ -29,7 +29,7 @@ struct door {
 	 * (the broker) instead of waiting for a free one (-k, --fork).
 	 */
 	int			 spare_fd;
-	int			 starved;	/* errno said this spell, or 0 */
+	int			 starved;	/* errno said, this spell */
 	long long		 paused_until;	/* accept nothing until then */
 };
 

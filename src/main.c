@@ -89,7 +89,7 @@ main(int argc, char *argv[])
 	opt_parse(&opt, argc, argv);		/* bad usage exits 2 in here */
 	proc_init(&opt, &tap);			/* signals set, -o opened */
 	if (opt.mode == MODE_SCAN)
-		status = scan_run(&opt);		/* 0 if any port was open */
+		status = scan_run(&opt);	/* 0 if any port was open */
 	else if (opt.mode == MODE_LISTEN)
 		status = serve_run(&opt, &tap);	/* once, -k, --fork, --broker */
 	else

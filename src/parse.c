@@ -1,7 +1,8 @@
 /*
  * parse.c: the strict readers of option values: whole numbers, TIME
- * words, -T keywords and host syntax (brackets included).  They return a verdict and never
- * print or exit; cmdline.c turns a bad verdict into a usage error.
+ * words, -T keywords and host syntax (brackets included).  They return
+ * a verdict and never print or exit; cmdline.c turns a bad verdict into
+ * a usage error.
  */
 #include "config.h"
 
@@ -178,7 +179,8 @@ parse_hostport(char *s, char **host, char **port)
 		*port = end + 2;
 		return 0;
 	}
-	if ((colon = strchr(s, ':')) != NULL && strchr(colon + 1, ':') == NULL) {
+	if ((colon = strchr(s, ':')) != NULL &&
+	    strchr(colon + 1, ':') == NULL) {
 		if (colon == s || colon[1] == '\0')
 			return -1;
 		*colon = '\0';

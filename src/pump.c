@@ -38,7 +38,7 @@ struct flow {
 	int		 dst;
 	struct buf	 q;
 	bool		 src_eof;	/* no more to read */
-	bool		 dst_gone;	/* the sink failed: nothing more to write */
+	bool		 dst_gone;	/* the sink failed: write no more */
 };
 
 struct pump {
@@ -47,7 +47,7 @@ struct pump {
 	struct pump_result	*res;
 	struct flow		 up;		/* stdin -> socket */
 	struct flow		 down;		/* socket -> stdout */
-	struct buf		 telnet;	/* -t replies owed to the peer */
+	struct buf		 telnet;	/* -t replies owed the peer */
 	int			 tel_state;	/* bytes into an IAC sequence */
 	int			 tel_cmd;
 	/* What the options ask of this run; a program's relay asks none. */
@@ -62,15 +62,15 @@ struct pump {
 	long			 recv_limit;	/* -W */
 	bool			 watch_stdout;	/* its reader's going is seen */
 	bool			 net_shut;	/* SHUT_WR done */
-	bool			 unsent;	/* err: the peer refused stdin */
+	bool			 unsent;	/* err: peer refused stdin */
 	bool			 limit_hit;	/* -W reached */
 	bool			 refused_said;
-	struct sockaddr_storage	 warned;	/* -u -k: last failed reply to */
+	struct sockaddr_storage	 warned;	/* -u -k: last failed to */
 	socklen_t		 warned_len;
 	int			 err;		/* the connection's failure */
 	int			 local_err;	/* a failed write to stdout */
 	long			 recv_count;
-	long			 idle_ms;	/* -w / --idle-timeout; 0: none */
+	long			 idle_ms;	/* -w, --idle-timeout; 0: no */
 	long long		 last_activity;
 	long long		 last_recv;
 	long long		 stdin_eof_at;

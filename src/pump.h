@@ -57,7 +57,7 @@ enum pump_end {
 struct pump_result {
 	enum pump_end		 why;
 	int			 err;		/* errno for the last three */
-	unsigned long long	 sent;		/* bytes written to the socket */
+	unsigned long long	 sent;		/* bytes written to socket */
 	unsigned long long	 received;	/* bytes read from the socket */
 	long long		 elapsed_ms;
 	bool			 stdin_eof;	/* stdin reached its end */

@@ -185,8 +185,9 @@ fd_wait(int fd, bool writing, long long deadline)
 			errno = EMFILE;	/* no lower number was free */
 			return -1;
 		}
-		n = select(maxfd + 1, writing ? NULL : &set, writing ? &set : NULL,
-		    NULL, select_timeout(deadline, now_ms(), &tv));
+		n = select(maxfd + 1, writing ? NULL : &set,
+		    writing ? &set : NULL, NULL,
+		    select_timeout(deadline, now_ms(), &tv));
 		if (n > 0)
 			return 0;
 		if (n == 0) {
