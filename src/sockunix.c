@@ -89,6 +89,17 @@ out:
 	return r;
 }
 
+/* PATH as an address in *sun, and a new Unix socket for it. */
+static int
+unix_open(const struct sock_settings *s, const char *path,
+    struct sockaddr_un *sun, socklen_t *len, enum sock_step *step)
+{
+	*step = STEP_PATH;
+	if (addr_unix(path, sun, len) == -1)
+		return -1;
+	return sock_open(s, AF_UNIX, step);
+}
+
 int
 sock_unix_listen(const struct sock_settings *s, const char *path,
     enum sock_step *step)
@@ -97,10 +108,7 @@ sock_unix_listen(const struct sock_settings *s, const char *path,
 	socklen_t		len;
 	int			fd;
 
-	*step = STEP_PATH;
-	if (addr_unix(path, &sun, &len) == -1)
-		return -1;
-	if ((fd = sock_open(s, AF_UNIX, step)) == -1)
+	if ((fd = unix_open(s, path, &sun, &len, step)) == -1)
 		return -1;
 	*step = STEP_BIND;
 	/* A bind that succeeds at once is atomic: nothing was there. */
@@ -155,10 +163,7 @@ sock_unix_connect(const struct sock_settings *s, const char *path,
 	socklen_t		len;
 	int			fd;
 
-	*step = STEP_PATH;
-	if (addr_unix(path, &sun, &len) == -1)
-		return -1;
-	if ((fd = sock_open(s, AF_UNIX, step)) == -1)
+	if ((fd = unix_open(s, path, &sun, &len, step)) == -1)
 		return -1;
 	if (src != NULL) {
 		struct sockaddr_un	local;
