@@ -1,5 +1,5 @@
 /*
- * fuzz/telnet.c: -t (pump.c's telnet_scan) against a reference written
+ * fuzz/telnet.c: -t (telnet.c's telnet_scan) against a reference written
  * here: each IAC DO/DONT x owes IAC WONT x, each IAC WILL/WONT x owes
  * IAC DONT x; IAC IAC is a data byte.  Fed in chunks split at random
  * points (at most 510 bytes, the replies drained after each, as the pump
@@ -7,16 +7,25 @@
  * fed whole, the first TELNET_BUF_SIZE / 3 of them (the rest are
  * dropped, never half written).
  *
- * pump.c is compiled into this file to reach its static telnet_scan().
  * Input: byte 0 the seed of the splits, the rest the peer's bytes.
  */
-#include "../src/pump.c"
+#include "config.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "../src/buf.h"
+#include "../src/telnet.h"
 #include "fuzz.h"
+
+/* The commands, written out here apart from telnet.c (RFC 854). */
+#define TEL_IAC		255
+#define TEL_DONT	254
+#define TEL_DO		253
+#define TEL_WONT	252
+#define TEL_WILL	251
 
 #define INPUT_MAX	16384
 #define CHUNK_MAX	510	/* 170 replies at most: the queue holds them */
@@ -50,7 +59,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint8_t	 want[INPUT_MAX * 2], got[INPUT_MAX * 2];
 	struct fuzz_rng	 rng;
-	struct pump	 p;
+	struct telnet	 t;
 	const uint8_t	*in;
 	size_t		 n, wlen, glen = 0, done, chunk, whole;
 
@@ -61,26 +70,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_rng_seed(&rng, data[0]);
 	wlen = ref_telnet(in, n, want);
 
-	memset(&p, 0, sizeof(p));
-	buf_init(&p.telnet, TELNET_BUF_SIZE);
+	telnet_init(&t);
 	for (done = 0; done < n; done += chunk) {
 		chunk = fuzz_rng_chunk(&rng, n - done < CHUNK_MAX ?
 		    n - done : CHUNK_MAX);
-		telnet_scan(&p, in + done, chunk);
-		memcpy(got + glen, buf_head(&p.telnet), p.telnet.len);
-		glen += p.telnet.len;
-		buf_consume(&p.telnet, p.telnet.len);
+		telnet_scan(&t, in + done, chunk);
+		memcpy(got + glen, buf_head(&t.replies), t.replies.len);
+		glen += t.replies.len;
+		buf_consume(&t.replies, t.replies.len);
 	}
 	FUZZ_CHECK(glen == wlen && memcmp(got, want, wlen) == 0,
 	    "%zu bytes of replies, the reference has %zu", glen, wlen);
 
-	p.tel_state = 0;
-	p.tel_cmd = 0;
-	telnet_scan(&p, in, n);
+	t.state = 0;
+	t.cmd = 0;
+	telnet_scan(&t, in, n);
 	whole = wlen < TELNET_BUF_SIZE / 3 * 3 ? wlen : TELNET_BUF_SIZE / 3 * 3;
-	FUZZ_CHECK(p.telnet.len == whole && memcmp(buf_head(&p.telnet), want,
+	FUZZ_CHECK(t.replies.len == whole && memcmp(buf_head(&t.replies), want,
 	    whole) == 0, "%zu bytes of replies in one pass, not %zu",
-	    p.telnet.len, whole);
-	buf_free(&p.telnet);
+	    t.replies.len, whole);
+	telnet_free(&t);
 	return 0;
 }

@@ -18,353 +18,15 @@
 
 #include "buf.h"
 #include "pump.h"
+#include "pumpio.h"
+#include "telnet.h"
 #include "util.h"
-
-#define PUMP_BUF_SIZE	(128 * 1024)
-#define DGRAM_RECV_ROOM	65536		/* room for any datagram */
-#define DGRAM_SEND_MAX	65507		/* the largest UDP payload */
-#define TELNET_BUF_SIZE	512
-
-/* Telnet commands (RFC 854). */
-#define TEL_IAC		255
-#define TEL_DONT	254
-#define TEL_DO		253
-#define TEL_WONT	252
-#define TEL_WILL	251
-
-/* One direction: source descriptor -> queue -> sink descriptor. */
-struct flow {
-	int		 src;
-	int		 dst;
-	struct buf	 q;
-	bool		 src_eof;	/* no more to read */
-	bool		 dst_gone;	/* the sink failed: write no more */
-};
-
-struct pump {
-	const struct options	*opt;
-	const struct pump_io	*io;
-	struct pump_result	*res;
-	struct flow		 up;		/* stdin -> socket */
-	struct flow		 down;		/* socket -> stdout */
-	struct buf		 telnet;	/* -t replies owed the peer */
-	int			 tel_state;	/* bytes into an IAC sequence */
-	int			 tel_cmd;
-	/* What the options ask of this run; a program's relay asks none. */
-	bool			 dgram;
-	bool			 half_close;	/* -N/-q on a stream socket */
-	bool			 crlf;		/* -C */
-	bool			 telnet_on;	/* -t */
-	bool			 send_only;	/* --send-only */
-	bool			 quit_on;	/* -q */
-	long			 quit_ms;	/* -q TIME (-1: only -u's 0) */
-	long			 interval_ms;	/* -i */
-	long			 recv_limit;	/* -W */
-	bool			 watch_stdout;	/* its reader's going is seen */
-	bool			 net_shut;	/* SHUT_WR done */
-	bool			 unsent;	/* err: peer refused stdin */
-	bool			 limit_hit;	/* -W reached */
-	bool			 refused_said;
-	struct sockaddr_storage	 warned;	/* -u -k: last failed to */
-	socklen_t		 warned_len;
-	int			 err;		/* the connection's failure */
-	int			 local_err;	/* a failed write to stdout */
-	long			 recv_count;
-	long			 idle_ms;	/* -w, --idle-timeout; 0: no */
-	long long		 last_activity;
-	long long		 last_recv;
-	long long		 stdin_eof_at;
-	long long		 next_send_at;	/* -i pacing */
-};
-
-static bool
-flow_drained(const struct flow *f)
-{
-	return f->q.len == 0 || f->dst_gone;
-}
-
-static void
-flow_sink_gone(struct flow *f)
-{
-	f->dst_gone = true;
-	buf_consume(&f->q, f->q.len);
-}
-
-/*
- * Whether select() tells when the reader of fd has gone.  On Linux the
- * write end of a pipe or FIFO turns "readable" then; elsewhere the next
- * write finds out.  Only a write-only end: one open for reading as well
- * is readable whenever it holds data.
- */
-static bool
-reader_loss_visible(int fd)
-{
-#ifdef __linux__
-	struct stat	st;
-	int		fl;
-
-	if (fstat(fd, &st) == -1 || !S_ISFIFO(st.st_mode))
-		return false;
-	fl = fcntl(fd, F_GETFL);
-	return fl != -1 && (fl & O_ACCMODE) == O_WRONLY;
-#else
-	(void)fd;
-	return false;
-#endif
-}
-
-static void
-telnet_scan(struct pump *p, const unsigned char *s, size_t n)
-{
-	unsigned char	reply[3];
-	size_t		i;
-
-	for (i = 0; i < n; i++) {
-		switch (p->tel_state) {
-		case 0:
-			if (s[i] == TEL_IAC)
-				p->tel_state = 1;
-			break;
-		case 1:
-			if (s[i] >= TEL_WILL && s[i] <= TEL_DONT) {
-				p->tel_cmd = s[i];
-				p->tel_state = 2;
-			} else
-				p->tel_state = 0;
-			break;
-		default:
-			reply[0] = TEL_IAC;
-			reply[1] = p->tel_cmd == TEL_DO ||
-			    p->tel_cmd == TEL_DONT ? TEL_WONT : TEL_DONT;
-			reply[2] = s[i];
-			if (buf_room(&p->telnet) >= sizeof(reply))
-				buf_append(&p->telnet, reply, sizeof(reply));
-			p->tel_state = 0;
-			break;
-		}
-	}
-}
-
-/* -u -k: one datagram from anyone, straight into the queue; its sender
- * gets the replies.  One that admit refuses is taken out again, unseen
- * (-u -l: one not from the peer, queued before the socket was connected). */
-static ssize_t
-recv_any(struct pump *p, struct flow *f)
-{
-	struct sockaddr_storage	 from;
-	socklen_t		 len = sizeof(from);
-	ssize_t			 n;
-
-	from.ss_family = AF_UNSPEC;
-	n = buf_recvfrom(&f->q, f->src, (struct sockaddr *)&from, &len);
-	if (n >= 0 && p->io->admit != NULL &&
-	    !p->io->admit(p->opt, &from, len)) {
-		f->q.len -= (size_t)n;
-		errno = EAGAIN;		/* as if nothing had come */
-		return -1;
-	}
-	/* An unbound Unix sender (no address) cannot be answered. */
-	if (n >= 0 && len > 0 && p->io->reply_to != NULL) {
-		*p->io->reply_to = from;
-		*p->io->reply_len = len;
-	}
-	return n;
-}
-
-/* Up to max bytes of q to the peer: the connected one, or (-u -k) the
- * latest sender. */
-static ssize_t
-net_send(struct pump *p, struct buf *q, size_t max)
-{
-	if (p->io->reply_to == NULL)
-		return buf_drain(q, p->io->net_out, max);
-	return buf_sendto(q, p->io->net_out, max,
-	    (const struct sockaddr *)p->io->reply_to, *p->io->reply_len);
-}
-
-/* The socket has data, an EOF, or an error. */
-static void
-net_readable(struct pump *p, long long now)
-{
-	struct flow	*f = &p->down;
-	size_t		 before = f->q.len;
-	ssize_t		 n;
-
-	if (p->io->reply_to != NULL || p->io->admit != NULL)
-		n = recv_any(p, f);
-	else
-		n = buf_fill(&f->q, f->src, 0, false);
-	if (n == -1) {
-		if (io_again(errno))
-			return;
-		if (p->dgram && errno == ECONNREFUSED) {
-			/* ICMP port unreachable: nobody there yet. */
-			if (verbose > 0 && !p->refused_said)
-				sc_warn("peer port unreachable (ignored)");
-			p->refused_said = true;
-			return;
-		}
-		p->err = errno;
-		f->src_eof = true;
-		return;
-	}
-	if (n == 0 && !p->dgram) {
-		f->src_eof = true;
-		return;
-	}
-	p->last_activity = p->last_recv = now;
-	p->res->received += (unsigned long long)n;
-	tap_record(p->io->tap, TAP_RECV, buf_head(&f->q) + before, (size_t)n);
-	if (p->telnet_on)
-		telnet_scan(p, (const unsigned char *)buf_head(&f->q) + before,
-		    (size_t)n);
-	if (p->send_only)
-		buf_consume(&f->q, f->q.len);
-	if (p->recv_limit > 0 && ++p->recv_count >= p->recv_limit)
-		p->limit_hit = true;
-}
-
-/* stdout can take more. */
-static void
-local_writable(struct pump *p)
-{
-	struct flow	*f = &p->down;
-
-	if (buf_drain(&f->q, f->dst, 0) != -1 || io_again(errno))
-		return;
-	/* EPIPE: the reader is done (| head), which is no error. */
-	if (errno != EPIPE)
-		p->local_err = errno;
-	flow_sink_gone(f);
-}
-
-/* stdin has data or EOF. */
-static void
-local_readable(struct pump *p, long long now)
-{
-	struct flow	*f = &p->up;
-	size_t		 max = 0;
-	ssize_t		 n;
-
-	if (p->dgram)
-		max = p->crlf ? DGRAM_SEND_MAX / 2 : DGRAM_SEND_MAX;
-	n = buf_fill(&f->q, f->src, max, p->crlf);
-	if (n > 0) {
-		p->last_activity = now;
-		return;
-	}
-	if (n == -1 && io_again(errno))
-		return;
-	/*
-	 * A program that ends with input unread resets its record socket;
-	 * the error, once said, clears, and what it wrote before is still
-	 * there to read, then its EOF.
-	 */
-	if (n == -1 && errno == ECONNRESET && p->io->program)
-		return;
-	if (n == -1)
-		sc_warn("read from standard input failed: %s",
-		    strerror(errno));
-	f->src_eof = true;
-	p->stdin_eof_at = now;
-}
-
-/* How much of the queue may go now: one line at a time under -i. */
-static size_t
-send_limit(const struct pump *p)
-{
-	const char	*nl;
-
-	if (p->interval_ms <= 0)
-		return 0;
-	nl = memchr(buf_head(&p->up.q), '\n', p->up.q.len);
-	return nl == NULL ? 0 : (size_t)(nl - buf_head(&p->up.q)) + 1;
-}
-
-/*
- * A datagram nobody can take is dropped and the pump goes on: quietly
- * where the socket has no peer (ENOTCONN, EDESTADDRREQ: an unnamed sender,
- * said when it came); under -u -k, where the latest sender is gone, stale
- * or has port 0, with a warning when that sender is not the one last
- * warned about.  False: the failure is the connection's.
- */
-static bool
-dgram_dropped(struct pump *p)
-{
-	const struct pump_io	*io = p->io;
-	struct buf		*q = p->telnet.len > 0 ? &p->telnet : &p->up.q;
-	size_t			 len = q == &p->up.q ? send_limit(p) : 0;
-
-	if (errno != ENOTCONN && errno != EDESTADDRREQ) {
-		if (io->reply_to == NULL)
-			return false;
-		if (p->warned_len != *io->reply_len || memcmp(&p->warned,
-		    io->reply_to, (size_t)*io->reply_len) != 0) {
-			sc_warn("reply to the latest sender failed: %s "
-			    "(dropped)", strerror(errno));
-			p->warned = *io->reply_to;
-			p->warned_len = *io->reply_len;
-		}
-	}
-	buf_consume(q, len > 0 ? len : q->len);
-	return true;
-}
-
-/* A failed write to the socket: retry, ignore, or give up sending. */
-static void
-net_write_failed(struct pump *p)
-{
-	if (io_again(errno))
-		return;
-	if (p->dgram && dgram_dropped(p))
-		return;
-	/* A datagram socket's pending ICMP error: the datagram stays queued. */
-	if (p->dgram && errno == ECONNREFUSED)
-		return;
-	/*
-	 * Under -N/-q the peer was to get all of stdin, FIN or not: what it
-	 * refuses now is lost, and that is an error.
-	 */
-	if (p->half_close && (errno == EPIPE || errno == ECONNRESET))
-		p->unsent = true;
-	if (errno != EPIPE || p->unsent)
-		p->err = errno;
-	flow_sink_gone(&p->up);
-	buf_consume(&p->telnet, p->telnet.len);
-}
-
-/* The socket can take more. */
-static void
-net_writable(struct pump *p, long long now)
-{
-	struct flow	*f = &p->up;
-	const char	*head;
-	ssize_t		 n;
-
-	if (p->telnet.len > 0) {
-		if (net_send(p, &p->telnet, 0) == -1)
-			net_write_failed(p);
-		return;
-	}
-	if (f->q.len == 0 || now < p->next_send_at)
-		return;
-	head = buf_head(&f->q);
-	n = net_send(p, &f->q, send_limit(p));
-	if (n == -1) {
-		net_write_failed(p);
-		return;
-	}
-	p->res->sent += (unsigned long long)n;
-	tap_record(p->io->tap, TAP_SENT, head, (size_t)n);
-	if (p->interval_ms > 0 && n > 0 && head[n - 1] == '\n')
-		p->next_send_at = now + p->interval_ms;
-}
 
 /* stdin has ended and all it gave (and every -t reply) is sent. */
 static bool
 up_done(const struct pump *p)
 {
-	return p->up.src_eof && flow_drained(&p->up) && p->telnet.len == 0;
+	return p->up.src_eof && flow_drained(&p->up) && p->tel.replies.len == 0;
 }
 
 /* stdin done, its queue sent: under -N/-q the peer is told (FIN). */
@@ -442,7 +104,7 @@ finished(struct pump *p, long long now)
 	 * Under -N/-q its FIN only ends its half: stdin must end too.
 	 */
 	else if ((down->src_eof && down_done && flow_drained(up) &&
-	    p->telnet.len == 0 && (!p->half_close || up->src_eof ||
+	    p->tel.replies.len == 0 && (!p->half_close || up->src_eof ||
 	    up->dst_gone)) ||
 	    /* stdout is gone and stdin is done: nothing left to move */
 	    (down->dst_gone && up_done(p)) ||
@@ -481,7 +143,7 @@ watch_sets(struct pump *p, long long now, fd_set *rfds, fd_set *wfds)
 	    buf_room(&p->down.q) >= (p->dgram ? DGRAM_RECV_ROOM : 1u)))
 		fd_watch(p->down.src, rfds, &maxfd);
 	/* -u -k: nobody to answer until someone has written. */
-	if (!p->up.dst_gone && (p->telnet.len > 0 ||
+	if (!p->up.dst_gone && (p->tel.replies.len > 0 ||
 	    (p->up.q.len > 0 && now >= p->next_send_at)) &&
 	    (p->io->reply_to == NULL || *p->io->reply_len > 0))
 		fd_watch(p->up.dst, wfds, &maxfd);
@@ -538,7 +200,7 @@ pump_init(struct pump *p, const struct options *opt,
 	p->down.dst = io->local_out;
 	buf_init(&p->up.q, PUMP_BUF_SIZE);
 	buf_init(&p->down.q, PUMP_BUF_SIZE);
-	buf_init(&p->telnet, TELNET_BUF_SIZE);
+	telnet_init(&p->tel);
 	p->last_activity = p->last_recv = p->stdin_eof_at = now_ms();
 	if (io->local_in < 0 || (opt->no_stdin && !io->program))
 		p->up.src_eof = true;
@@ -597,7 +259,7 @@ pump_run(const struct options *opt, const struct pump_io *io,
 	    !(opt->no_stdin && !io->program);
 	buf_free(&p.up.q);
 	buf_free(&p.down.q);
-	buf_free(&p.telnet);
+	telnet_free(&p.tel);
 }
 
 int

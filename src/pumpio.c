@@ -1,0 +1,274 @@
+/*
+ * pumpio.c: the pump's moves: what a ready socket, stdin or stdout gets
+ * (a read into its flow's queue, a write from it), datagram senders
+ * admitted and answered, -t replies, -i pacing, -C, -W and the taps.
+ * The loop and its rules are pump.c's.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "pumpio.h"
+#include "tap.h"
+#include "telnet.h"
+#include "util.h"
+
+bool
+flow_drained(const struct flow *f)
+{
+	return f->q.len == 0 || f->dst_gone;
+}
+
+void
+flow_sink_gone(struct flow *f)
+{
+	f->dst_gone = true;
+	buf_consume(&f->q, f->q.len);
+}
+
+/*
+ * Whether select() tells when the reader of fd has gone.  On Linux the
+ * write end of a pipe or FIFO turns "readable" then; elsewhere the next
+ * write finds out.  Only a write-only end: one open for reading as well
+ * is readable whenever it holds data.
+ */
+bool
+reader_loss_visible(int fd)
+{
+#ifdef __linux__
+	struct stat	st;
+	int		fl;
+
+	if (fstat(fd, &st) == -1 || !S_ISFIFO(st.st_mode))
+		return false;
+	fl = fcntl(fd, F_GETFL);
+	return fl != -1 && (fl & O_ACCMODE) == O_WRONLY;
+#else
+	(void)fd;
+	return false;
+#endif
+}
+
+/* -u -k: one datagram from anyone, straight into the queue; its sender
+ * gets the replies.  One that admit refuses is taken out again, unseen
+ * (-u -l: one not from the peer, queued before the socket was connected). */
+static ssize_t
+recv_any(struct pump *p, struct flow *f)
+{
+	struct sockaddr_storage	 from;
+	socklen_t		 len = sizeof(from);
+	ssize_t			 n;
+
+	from.ss_family = AF_UNSPEC;
+	n = buf_recvfrom(&f->q, f->src, (struct sockaddr *)&from, &len);
+	if (n >= 0 && p->io->admit != NULL &&
+	    !p->io->admit(p->opt, &from, len)) {
+		f->q.len -= (size_t)n;
+		errno = EAGAIN;		/* as if nothing had come */
+		return -1;
+	}
+	/* An unbound Unix sender (no address) cannot be answered. */
+	if (n >= 0 && len > 0 && p->io->reply_to != NULL) {
+		*p->io->reply_to = from;
+		*p->io->reply_len = len;
+	}
+	return n;
+}
+
+/* Up to max bytes of q to the peer: the connected one, or (-u -k) the
+ * latest sender. */
+static ssize_t
+net_send(struct pump *p, struct buf *q, size_t max)
+{
+	if (p->io->reply_to == NULL)
+		return buf_drain(q, p->io->net_out, max);
+	return buf_sendto(q, p->io->net_out, max,
+	    (const struct sockaddr *)p->io->reply_to, *p->io->reply_len);
+}
+
+/* The socket has data, an EOF, or an error. */
+void
+net_readable(struct pump *p, long long now)
+{
+	struct flow	*f = &p->down;
+	size_t		 before = f->q.len;
+	ssize_t		 n;
+
+	if (p->io->reply_to != NULL || p->io->admit != NULL)
+		n = recv_any(p, f);
+	else
+		n = buf_fill(&f->q, f->src, 0, false);
+	if (n == -1) {
+		if (io_again(errno))
+			return;
+		if (p->dgram && errno == ECONNREFUSED) {
+			/* ICMP port unreachable: nobody there yet. */
+			if (verbose > 0 && !p->refused_said)
+				sc_warn("peer port unreachable (ignored)");
+			p->refused_said = true;
+			return;
+		}
+		p->err = errno;
+		f->src_eof = true;
+		return;
+	}
+	if (n == 0 && !p->dgram) {
+		f->src_eof = true;
+		return;
+	}
+	p->last_activity = p->last_recv = now;
+	p->res->received += (unsigned long long)n;
+	tap_record(p->io->tap, TAP_RECV, buf_head(&f->q) + before, (size_t)n);
+	if (p->telnet_on)
+		telnet_scan(&p->tel,
+		    (const unsigned char *)buf_head(&f->q) + before, (size_t)n);
+	if (p->send_only)
+		buf_consume(&f->q, f->q.len);
+	if (p->recv_limit > 0 && ++p->recv_count >= p->recv_limit)
+		p->limit_hit = true;
+}
+
+/* stdout can take more. */
+void
+local_writable(struct pump *p)
+{
+	struct flow	*f = &p->down;
+
+	if (buf_drain(&f->q, f->dst, 0) != -1 || io_again(errno))
+		return;
+	/* EPIPE: the reader is done (| head), which is no error. */
+	if (errno != EPIPE)
+		p->local_err = errno;
+	flow_sink_gone(f);
+}
+
+/* stdin has data or EOF. */
+void
+local_readable(struct pump *p, long long now)
+{
+	struct flow	*f = &p->up;
+	size_t		 max = 0;
+	ssize_t		 n;
+
+	if (p->dgram)
+		max = p->crlf ? DGRAM_SEND_MAX / 2 : DGRAM_SEND_MAX;
+	n = buf_fill(&f->q, f->src, max, p->crlf);
+	if (n > 0) {
+		p->last_activity = now;
+		return;
+	}
+	if (n == -1 && io_again(errno))
+		return;
+	/*
+	 * A program that ends with input unread resets its record socket;
+	 * the error, once said, clears, and what it wrote before is still
+	 * there to read, then its EOF.
+	 */
+	if (n == -1 && errno == ECONNRESET && p->io->program)
+		return;
+	if (n == -1)
+		sc_warn("read from standard input failed: %s",
+		    strerror(errno));
+	f->src_eof = true;
+	p->stdin_eof_at = now;
+}
+
+/* How much of the queue may go now: one line at a time under -i. */
+static size_t
+send_limit(const struct pump *p)
+{
+	const char	*nl;
+
+	if (p->interval_ms <= 0)
+		return 0;
+	nl = memchr(buf_head(&p->up.q), '\n', p->up.q.len);
+	return nl == NULL ? 0 : (size_t)(nl - buf_head(&p->up.q)) + 1;
+}
+
+/*
+ * A datagram nobody can take is dropped and the pump goes on: quietly
+ * where the socket has no peer (ENOTCONN, EDESTADDRREQ: an unnamed sender,
+ * said when it came); under -u -k, where the latest sender is gone, stale
+ * or has port 0, with a warning when that sender is not the one last
+ * warned about.  False: the failure is the connection's.
+ */
+static bool
+dgram_dropped(struct pump *p)
+{
+	const struct pump_io	*io = p->io;
+	struct buf		*q = p->tel.replies.len > 0 ?
+				    &p->tel.replies : &p->up.q;
+	size_t			 len = q == &p->up.q ? send_limit(p) : 0;
+
+	if (errno != ENOTCONN && errno != EDESTADDRREQ) {
+		if (io->reply_to == NULL)
+			return false;
+		if (p->warned_len != *io->reply_len || memcmp(&p->warned,
+		    io->reply_to, (size_t)*io->reply_len) != 0) {
+			sc_warn("reply to the latest sender failed: %s "
+			    "(dropped)", strerror(errno));
+			p->warned = *io->reply_to;
+			p->warned_len = *io->reply_len;
+		}
+	}
+	buf_consume(q, len > 0 ? len : q->len);
+	return true;
+}
+
+/* A failed write to the socket: retry, ignore, or give up sending. */
+static void
+net_write_failed(struct pump *p)
+{
+	if (io_again(errno))
+		return;
+	if (p->dgram && dgram_dropped(p))
+		return;
+	/* A datagram socket's pending ICMP error: the datagram stays queued. */
+	if (p->dgram && errno == ECONNREFUSED)
+		return;
+	/*
+	 * Under -N/-q the peer was to get all of stdin, FIN or not: what it
+	 * refuses now is lost, and that is an error.
+	 */
+	if (p->half_close && (errno == EPIPE || errno == ECONNRESET))
+		p->unsent = true;
+	if (errno != EPIPE || p->unsent)
+		p->err = errno;
+	flow_sink_gone(&p->up);
+	buf_consume(&p->tel.replies, p->tel.replies.len);
+}
+
+/* The socket can take more. */
+void
+net_writable(struct pump *p, long long now)
+{
+	struct flow	*f = &p->up;
+	const char	*head;
+	ssize_t		 n;
+
+	if (p->tel.replies.len > 0) {
+		if (net_send(p, &p->tel.replies, 0) == -1)
+			net_write_failed(p);
+		return;
+	}
+	if (f->q.len == 0 || now < p->next_send_at)
+		return;
+	head = buf_head(&f->q);
+	n = net_send(p, &f->q, send_limit(p));
+	if (n == -1) {
+		net_write_failed(p);
+		return;
+	}
+	p->res->sent += (unsigned long long)n;
+	tap_record(p->io->tap, TAP_SENT, head, (size_t)n);
+	if (p->interval_ms > 0 && n > 0 && head[n - 1] == '\n')
+		p->next_send_at = now + p->interval_ms;
+}
