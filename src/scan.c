@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "addr.h"
@@ -73,11 +72,9 @@ struct scan {
 	struct addrinfo		*res;	/* the host's addresses */
 	struct addrinfo		*src[2];	/* -s/-p for IPv4, IPv6 */
 	struct probe		*probes;
-	size_t			 n;
-	size_t			 next_start;
-	size_t			 next_report;
-	size_t			 active;
-	size_t			 window;
+	size_t			 n;		/* ports */
+	size_t			 next_start, next_report;	/* indexes */
+	size_t			 active, window;	/* probes out, at most */
 	long			 wait_ms;
 	long long		 next_start_at;	/* -i pacing */
 	long long		 retry_until;	/* --retry; -1: none */
