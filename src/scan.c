@@ -73,7 +73,7 @@ struct scan {
 	struct addrinfo		*src[2];	/* -s/-p for IPv4, IPv6 */
 	struct probe		*probes;
 	size_t			 n;		/* ports */
-	size_t			 next_start, next_report; /* indexes */
+	size_t			 next_start, next_report;
 	size_t			 active, window;	/* probes out, at most */
 	long			 wait_ms;
 	long long		 next_start_at;	/* -i pacing */
