@@ -74,7 +74,7 @@ struct scan {
 	struct probe		*probes;
 	size_t			 n;		/* ports */
 	size_t			 next_start, next_report;
-	size_t			 active, window;	/* probes out, at most */
+	size_t			 active, window; /* probes out; at most */
 	long			 wait_ms;
 	long long		 next_start_at;	/* -i pacing */
 	long long		 retry_until;	/* --retry; -1: none */
