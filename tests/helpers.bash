@@ -5,6 +5,13 @@
 : "${SOCKCAT:?SOCKCAT must point at the sockcat binary}"
 SOCKCAT_SRCDIR=${SOCKCAT_SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 
+# The peers are Python, started thousands of times a run: where the system
+# has its own python3, take it before any version manager's shim on PATH
+# (pyenv's costs a second or more a call on a loaded machine, 0.2 s direct).
+if [ -x /usr/bin/python3 ] && [ "$(command -v python3)" != /usr/bin/python3 ]; then
+	PATH=/usr/bin:$PATH
+fi
+
 BG_PIDS=()
 
 # free_port [tcp|udp]: print a port nothing on 127.0.0.1 or ::1 is bound to.
