@@ -1,23 +1,20 @@
 /*
  * serve.c: the listening side: bind as the options say (a dual-stack
- * wildcard by default), report what -v promises, admit clients through
- * --allow/--deny, and serve them once, one after another (-k), or each in
- * a child (--fork), through the pump or a program; --broker is handed on.
- * It never touches the payload.
+ * wildcard by default), report what -v promises, take clients through
+ * admit.c's door, and serve each through session_run(): once, one after
+ * another (-k), each in a child (--fork), or a datagram listener's first
+ * peer or every sender (-u -k); --broker and --chat are handed to
+ * broker.c.  It never touches the payload.
  */
 #include "config.h"
 
 #include <sys/types.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
-#include <netinet/in.h>
 
 #include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
-#include <stddef.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
