@@ -144,7 +144,8 @@ PY
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" 127.0.0.1 "$port" \
 	    </dev/null
 	two=$output
-	[ "${one#* }" = "$server" ] && [ "${two#* }" = "$server" ]
+	[ "${one#* }" = "$server" ]
+	[ "${two#* }" = "$server" ]
 	[ "${one% *}" != "${two% *}" ]
 	[ "${one% *}" != "$server" ]
 }

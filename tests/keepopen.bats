@@ -21,7 +21,8 @@ wait_lines() {
 send_line() {
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N 127.0.0.1 "$1" \
 	    <<<"$2"
-	[ -z "$output" ] && [ -z "$stderr" ]
+	[ -z "$output" ]
+	[ -z "$stderr" ]
 }
 
 @test "-k serves three clients one after another and keeps listening" {

@@ -140,7 +140,8 @@ received_port() {
 		    -p "$lo-$((lo + 199))" 127.0.0.1 "$port" </dev/null
 		wait_exit "$BG_PID" 10
 		seen+=("$(received_port "$BG_ERR")")
-		[ "${seen[-1]}" -ge "$lo" ] && [ "${seen[-1]}" -le $((lo + 199)) ]
+		[ "${seen[-1]}" -ge "$lo" ]
+		[ "${seen[-1]}" -le $((lo + 199)) ]
 	done
 	# Six draws from 200 all equal: odds of 1 in 200^5.
 	[ "$(printf '%s\n' "${seen[@]}" | sort -u | wc -l)" -gt 1 ]
@@ -150,7 +151,8 @@ received_port() {
 	start_bg "$SOCKCAT" -l 127.0.0.1 0 -v
 	wait_line "$BG_ERR" '^Listening on 127\.0\.0\.1 [0-9]+$'
 	port=$(sed -n 's/^Listening on 127\.0\.0\.1 \([0-9]*\)$/\1/p' "$BG_ERR")
-	[ "$port" -gt 0 ] && [ "$port" -le 65535 ]
+	[ "$port" -gt 0 ]
+	[ "$port" -le 65535 ]
 	send_to_listener "$port" "to a kernel-chosen port"
 }
 
