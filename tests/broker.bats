@@ -15,6 +15,10 @@ import hashlib, os, re, select, socket, sys, time
 
 ERR = os.environ.get("BROKER_ERR", "/dev/null")
 
+def nap(secs):
+    """A margin of secs, scaled by SOCKCAT_TIME_SCALE (see helpers.bash)."""
+    time.sleep(secs * float(os.environ.get("SOCKCAT_TIME_SCALE", "1")))
+
 def log():
     with open(ERR, errors="replace") as f:
         return f.read()
@@ -475,7 +479,7 @@ for t in threads:
     t.start()
 wait_log(r"^Connection from 127\.0\.0\.1 \d+ refused \(out of descriptors\)$")
 wait_log(r"^Connection received on", 50)
-time.sleep(0.5)
+nap(0.5)
 ticks, knocks, t0 = cpu_ticks(), refusals[0], time.monotonic()
 time.sleep(2)
 busy = (cpu_ticks() - ticks) / os.sysconf("SC_CLK_TCK")

@@ -10,7 +10,11 @@ load helpers
 # Helpers for the Python clients below: each test is one script, run under
 # `timeout`, that fails (non-zero) on the first broken expectation.
 PY_LIB=$(cat <<'PY'
-import re, socket, sys, time
+import os, re, socket, sys, time
+
+def nap(secs):
+    """A margin of secs, scaled by SOCKCAT_TIME_SCALE (see helpers.bash)."""
+    time.sleep(secs * float(os.environ.get("SOCKCAT_TIME_SCALE", "1")))
 
 class Client:
     """A chat client reading whole lines, each within a deadline."""
@@ -96,7 +100,7 @@ PY
 port = int(sys.argv[1])
 a = Client(port); b = Client(port)
 a.send(b"par")
-time.sleep(0.5)
+nap(0.5)
 a.send(b"tial\n")
 assert b.said() == b"<user%d> partial\n" % a.n
 PY

@@ -250,7 +250,7 @@ PY
 	echo "to nobody" >&"$hold"
 	echo "to nobody again" >&"$hold"
 	# Time to fail, were a reply to nobody fatal.
-	sleep 0.3
+	nap 0.3
 	unix_send "$SOCK" "second"
 	wait_exit "$BG_PID" 10
 	exec {hold}>&-
@@ -284,7 +284,7 @@ socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_UDP)' \
 	BG_STDIN=$fifo udp_listener -k -l
 	run -0 --separate-stderr timeout 20 python3 - "$PORT" "$fifo" \
 	    "$LOUT" "$LERR" <<'PY'
-import socket, struct, sys, time
+import os, socket, struct, sys, time
 port, fifo, out, err = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 def wait_for(path, text):
     for _ in range(500):
@@ -305,7 +305,8 @@ say("to port 0\n")
 wait_for(err, "sockcat: reply to the latest sender failed:")
 from_port_zero(b"port 0 again\n"); wait_for(out, "port 0 again\n")
 say("to port 0 again\n")
-time.sleep(0.3)
+# Time to fail, were the reply fatal (SOCKCAT_TIME_SCALE: helpers.bash).
+time.sleep(0.3 * float(os.environ.get("SOCKCAT_TIME_SCALE", "1")))
 good = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 good.bind(("127.0.0.1", 0))
 good.settimeout(5)
@@ -346,7 +347,7 @@ if sys.argv[3] == "gone":
 	echo "reply one" >&"$HOLD"
 	echo "reply two" >&"$HOLD"
 	child=$(bg_child "$LPID")
-	sleep 0.3
+	nap 0.3
 	before=$(cpu_ticks "$child")
 	sleep 1
 	IDLE=$(($(cpu_ticks "$child") - before))

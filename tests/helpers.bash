@@ -1,11 +1,35 @@
 # Shared helpers for the sockcat bats suite: free ports, background peers
 # under timeout with their PIDs recorded, bounded waits, and a teardown that
 # kills only what the test started.
+#
+# Environment:
+#   SOCKCAT            the sockcat binary under test (required)
+#   SOCKCAT_SRCDIR     the source tree (default: this file's parent)
+#   SOCKCAT_TIME_SCALE a factor (default 1; 3 for a sanitizer build on a
+#                      loaded machine, say) for the suite's own short
+#                      margins: the pauses of under a second a test takes
+#                      to let something happen, or not, before it looks
+#                      (`nap`, `scaled`; inline Python reads it too).
+#                      Timings that a test measures against sockcat's own
+#                      option values are not scaled.
 
 : "${SOCKCAT:?SOCKCAT must point at the sockcat binary}"
 SOCKCAT_SRCDIR=${SOCKCAT_SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 
+SOCKCAT_TIME_SCALE=${SOCKCAT_TIME_SCALE:-1}
+export SOCKCAT_TIME_SCALE
+
 BG_PIDS=()
+
+# scaled SECONDS: print SECONDS times SOCKCAT_TIME_SCALE.
+scaled() {
+	awk -v s="$1" -v k="$SOCKCAT_TIME_SCALE" 'BEGIN { printf "%g\n", s * k }'
+}
+
+# nap SECONDS: a margin of SECONDS, scaled (see SOCKCAT_TIME_SCALE).
+nap() {
+	sleep "$(scaled "$1")"
+}
 
 # free_port [tcp|udp]: print a port nothing on 127.0.0.1 or ::1 is bound to.
 free_port() {
