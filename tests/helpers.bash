@@ -385,3 +385,69 @@ while True:
     time.sleep(float(sys.argv[1]))
 " "$3"' sh "$SOCKCAT" "$1" "$2"
 }
+
+# usage_error ARGS...: sockcat ARGS (stdin /dev/null) must fail with
+# status 2, nothing on stdout, and exactly one stderr line
+# "sockcat: ... Try 'sockcat --help'".  A test then checks the message
+# itself in $stderr.
+usage_error() {
+	usage_error_of timeout 10 "$SOCKCAT" "$@"
+}
+
+# usage_error_of CMD...: usage_error for a command line of one's own (a
+# wrapper around sockcat: `offline`, say).
+usage_error_of() {
+	run -2 --separate-stderr "$@" </dev/null
+	[ -z "$output" ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ $stderr != *$'\n'* ]]
+	[[ $stderr == "sockcat: "* ]]
+	[[ $stderr == *"Try 'sockcat --help'" ]]
+}
+
+# send_to_listener HOST PORT TEXT: a -N client sends TEXT to HOST PORT;
+# the listener started last (BG_PID, BG_OUT) must then exit 0 having
+# printed exactly TEXT.
+send_to_listener() {
+	local host=$1 port=$2 text=$3
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N "$host" "$port" \
+	    <<<"$text"
+	[ -z "$output" ]
+	wait_exit "$BG_PID" 10
+	[ "$WAIT_STATUS" -eq 0 ]
+	[ "$(cat "$BG_OUT")" = "$text" ]
+}
+
+# bg_child PID: the process that start_bg's timeout(1) (PID) runs.  Signals
+# go to it directly: timeout may not have recorded its child yet.
+bg_child() {
+	local pid
+	pid=$(ps -o pid= --ppid "$1" | tr -d ' ')
+	[ -n "$pid" ] && echo "$pid"
+}
+
+# Unix-domain sockets by hand (see its usage): python3 "$UNIXSOCK" ...
+UNIXSOCK=$SOCKCAT_SRCDIR/tests/unixsock.py
+
+# unix_send PATH TEXT [FROM [--unlink]]: one datagram, TEXT and a newline,
+# to the Unix socket PATH, from an unbound socket or one bound at FROM
+# (removed afterwards with --unlink).
+unix_send() {
+	python3 "$UNIXSOCK" send "$@"
+}
+
+# start_listener ARGS...: start_bg "$SOCKCAT" -v ARGS, a listener given
+# port 0, and set PORT to the port the kernel chose, read back from its
+# -v line: no "free" port picked first that a parallel test could take.
+# Its stderr (BG_ERR) then holds the -v lines.
+start_listener() {
+	start_bg "$SOCKCAT" -v "$@"
+	PORT=$(bound_port "$BG_ERR")
+}
+
+# bound_port FILE: wait for the first `-v` line "Listening on ADDR PORT"
+# (or "Bound on ADDR PORT", datagrams) in FILE and print its PORT.
+bound_port() {
+	wait_line "$1" '^(Listening|Bound) on [^ ]+ [0-9]+$' || return 1
+	sed -nE 's/^(Listening|Bound) on [^ ]+ ([0-9]+)$/\2/p' "$1" | head -n 1
+}
