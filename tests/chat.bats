@@ -58,9 +58,8 @@ $(cat)" "$@"
 }
 
 chat() {
-	port=$(free_port)
-	start_bg "$SOCKCAT" -l --chat "$@" 127.0.0.1 "$port"
-	wait_listen "$port"
+	start_listener -l --chat "$@" 127.0.0.1 0
+	port=$PORT
 }
 
 @test "each line goes to the others as <userN> line, never back to its sender" {
@@ -163,10 +162,8 @@ PY
 
 @test "the server's stdin reaches the clients as <user0>" {
 	printf 'from the server\n' >"$BATS_TEST_TMPDIR/in"
-	port=$(free_port)
-	BG_STDIN=$BATS_TEST_TMPDIR/in start_bg "$SOCKCAT" -l --chat \
-	    127.0.0.1 "$port"
-	wait_listen "$port"
+	BG_STDIN=$BATS_TEST_TMPDIR/in start_listener -l --chat 127.0.0.1 0
+	port=$PORT
 	py "$port" <<'PY'
 port = int(sys.argv[1])
 a = Client(port)
