@@ -20,9 +20,8 @@ client() {
 }
 
 @test "32 MiB of random bytes go from a TCP client to a listener unchanged" {
-	port=$(free_port)
-	start_bg "$SOCKCAT" -l 127.0.0.1 "$port"
-	wait_listen "$port"
+	start_listener -l 127.0.0.1 0
+	port=$PORT
 	CLIENT_IN=$T/up client -N 127.0.0.1 "$port"
 	wait_exit "$BG_PID" 60
 	[ "$WAIT_STATUS" -eq 0 ]
@@ -31,9 +30,8 @@ client() {
 }
 
 @test "32 MiB of random bytes go from a TCP listener to its client unchanged" {
-	port=$(free_port)
-	BG_STDIN=$T/up start_bg "$SOCKCAT" -N -l 127.0.0.1 "$port"
-	wait_listen "$port"
+	BG_STDIN=$T/up start_listener -N -l 127.0.0.1 0
+	port=$PORT
 	client 127.0.0.1 "$port"
 	wait_exit "$BG_PID" 60
 	[ "$WAIT_STATUS" -eq 0 ]
