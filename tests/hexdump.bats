@@ -132,10 +132,9 @@ PY
 
 @test "-o on a listener marks what the client sent with <" {
 	local port
-	port=$(free_port)
-	BG_STDIN=/dev/null start_bg "$SOCKCAT" -o "$BATS_TEST_TMPDIR/dump" -l 127.0.0.1 "$port"
+	BG_STDIN=/dev/null start_listener -o "$BATS_TEST_TMPDIR/dump" -l 127.0.0.1 0
 	local srv=$BG_PID srv_out=$BG_OUT
-	wait_listen "$port"
+	port=$PORT
 	start_bg python3 "$PEER" connect "$port" "$BATS_TEST_TMPDIR/peer" \
 	    'send:hi there\n' close
 	wait_exit "$srv" 10
