@@ -26,12 +26,7 @@ udp_listener() {
 # send_from SRC PORT TEXT: one datagram, TEXT and a newline, from SRC (a
 # port of the kernel's choice) to 127.0.0.1 PORT.
 send_from() {
-	python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind((sys.argv[1], 0))
-s.sendto(sys.argv[3].encode() + b"\n", ("127.0.0.1", int(sys.argv[2])))
-' "$@"
+	udp_send -s "$1" "$2" "$3"
 }
 
 # peer_then_others PORT: to 127.0.0.1 PORT, "first" from the peer (from

@@ -426,6 +426,13 @@ bg_child() {
 	[ -n "$pid" ] && echo "$pid"
 }
 
+# udp_send [-s SRC] PORT LINE...: each LINE and a newline, one datagram
+# each, from one socket (bound to SRC with -s) to 127.0.0.1 PORT
+# (tests/udpsend.py).
+udp_send() {
+	python3 "$SOCKCAT_SRCDIR/tests/udpsend.py" "$@"
+}
+
 # Unix-domain sockets by hand (see its usage): python3 "$UNIXSOCK" ...
 UNIXSOCK=$SOCKCAT_SRCDIR/tests/unixsock.py
 

@@ -47,12 +47,7 @@ while True:
 	listener=$BG_PID
 	listener_out=$BG_OUT
 	port=$PORT
-	run -0 --separate-stderr python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-for d in (b"first\n", b"second\n"):
-    s.sendto(d, ("127.0.0.1", int(sys.argv[1])))
-' "$port"
+	run -0 --separate-stderr udp_send "$port" first second
 	wait_exit "$listener" 10
 	[ "$WAIT_STATUS" -eq 0 ]
 	[ "$(cat "$listener_out")" = first ]
