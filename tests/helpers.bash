@@ -371,11 +371,12 @@ start_peer() {
 	wait_listen "$1"
 }
 
-# start_slow_listener PORT DELAY: a one-shot sockcat listener on 127.0.0.1
-# PORT whose stdout is read 256 KiB at a time, DELAY seconds apart, into
-# BG_OUT: a slow reader that keeps its sender blocked on a full socket.
+# start_slow_listener DELAY: a one-shot sockcat -v listener on 127.0.0.1
+# port 0 (PORT gets the port it was given) whose stdout is read 256 KiB at
+# a time, DELAY seconds apart, into BG_OUT: a slow reader that keeps its
+# sender blocked on a full socket.
 start_slow_listener() {
-	start_bg sh -c '"$1" -l 127.0.0.1 "$2" | python3 -c "
+	start_bg sh -c '"$1" -v -l 127.0.0.1 0 | python3 -c "
 import sys, time
 while True:
     b = sys.stdin.buffer.read(1 << 18)
@@ -383,7 +384,8 @@ while True:
         break
     sys.stdout.buffer.write(b)
     time.sleep(float(sys.argv[1]))
-" "$3"' sh "$SOCKCAT" "$1" "$2"
+" "$2"' sh "$SOCKCAT" "$1"
+	PORT=$(bound_port "$BG_ERR")
 }
 
 # usage_error ARGS...: sockcat ARGS (stdin /dev/null) must fail with
