@@ -8,15 +8,13 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
-# acl_server PORT OPTIONS...: a -v -k listener on the dual-stack wildcard
-# (or the ADDR among OPTIONS) whose program greets each client by address.
+# acl_server OPTIONS...: a -v -k listener on the dual-stack wildcard (or
+# the ADDR among OPTIONS), port 0, whose program greets each client by
+# address; port gets the port it was given.
 acl_server() {
-	local port=$1
-	shift
-	start_bg "$SOCKCAT" -v -k -l "$@" "$port" \
-	    -c 'echo "welcome $TCPREMOTEIP"'
+	start_listener -k -l "$@" 0 -c 'echo "welcome $TCPREMOTEIP"'
 	SERVER_ERR=$BG_ERR
-	wait_listen "$port"
+	port=$PORT
 }
 
 # let_in SRC DST PORT: a client bound to SRC is greeted and logged.
@@ -43,17 +41,8 @@ kept_out() {
 	    "$SERVER_ERR")" -eq 0 ]
 }
 
-# acl_usage_error ARGS...: sockcat ARGS is a one-line usage error.
-acl_usage_error() {
-	run -2 --separate-stderr timeout 10 "$SOCKCAT" "$@" </dev/null
-	[ -z "$output" ]
-	[ "${#stderr_lines[@]}" -eq 1 ]
-	[[ $stderr == "sockcat: "*"Try 'sockcat --help'" ]]
-}
-
 @test "--allow lets a listed IPv4 client in and closes the others unserved" {
-	port=$(free_port)
-	acl_server "$port" --allow 127.0.0.1
+	acl_server --allow 127.0.0.1
 	let_in 127.0.0.1 127.0.0.1 "$port"
 	kept_out 127.0.0.2 127.0.0.1 "$port"
 	kept_out 127.0.0.3 127.0.0.1 "$port"
@@ -61,16 +50,14 @@ acl_usage_error() {
 }
 
 @test "--deny refuses a listed IPv4 client and lets the others in" {
-	port=$(free_port)
-	acl_server "$port" --deny 127.0.0.2
+	acl_server --deny 127.0.0.2
 	let_in 127.0.0.1 127.0.0.1 "$port"
 	kept_out 127.0.0.2 127.0.0.1 "$port"
 	let_in 127.0.0.3 127.0.0.1 "$port"
 }
 
 @test "--allow takes an IPv4 CIDR block" {
-	port=$(free_port)
-	acl_server "$port" --allow 127.0.0.0/30
+	acl_server --allow 127.0.0.0/30
 	let_in 127.0.0.1 127.0.0.1 "$port"
 	let_in 127.0.0.3 127.0.0.1 "$port"
 	kept_out 127.0.0.4 127.0.0.1 "$port"
@@ -78,8 +65,7 @@ acl_usage_error() {
 }
 
 @test "--deny takes an IPv4 CIDR block" {
-	port=$(free_port)
-	acl_server "$port" --deny 127.0.0.2/31
+	acl_server --deny 127.0.0.2/31
 	let_in 127.0.0.1 127.0.0.1 "$port"
 	kept_out 127.0.0.2 127.0.0.1 "$port"
 	kept_out 127.0.0.3 127.0.0.1 "$port"
@@ -87,20 +73,17 @@ acl_usage_error() {
 }
 
 @test "a client matched by both --allow and --deny is denied, in either order" {
-	port=$(free_port)
-	acl_server "$port" --allow 127.0.0.0/8 --deny 127.0.0.2
+	acl_server --allow 127.0.0.0/8 --deny 127.0.0.2
 	let_in 127.0.0.1 127.0.0.1 "$port"
 	kept_out 127.0.0.2 127.0.0.1 "$port"
 	teardown
-	port=$(free_port)
-	acl_server "$port" --deny 127.0.0.2 --allow 127.0.0.2
+	acl_server --deny 127.0.0.2 --allow 127.0.0.2
 	kept_out 127.0.0.2 127.0.0.1 "$port"
 	kept_out 127.0.0.1 127.0.0.1 "$port"
 }
 
 @test "repeated --allow options accumulate, and a list takes commas" {
-	port=$(free_port)
-	acl_server "$port" --allow 127.0.0.1 --allow 127.0.0.3,127.0.0.5
+	acl_server --allow 127.0.0.1 --allow 127.0.0.3,127.0.0.5
 	let_in 127.0.0.1 127.0.0.1 "$port"
 	let_in 127.0.0.3 127.0.0.1 "$port"
 	let_in 127.0.0.5 127.0.0.1 "$port"
@@ -109,8 +92,7 @@ acl_usage_error() {
 }
 
 @test "repeated --deny options accumulate" {
-	port=$(free_port)
-	acl_server "$port" --deny 127.0.0.2 --deny 127.0.0.3,127.0.0.4/32
+	acl_server --deny 127.0.0.2 --deny 127.0.0.3,127.0.0.4/32
 	kept_out 127.0.0.2 127.0.0.1 "$port"
 	kept_out 127.0.0.3 127.0.0.1 "$port"
 	kept_out 127.0.0.4 127.0.0.1 "$port"
@@ -118,63 +100,53 @@ acl_usage_error() {
 }
 
 @test "--allow ::1 lets the IPv6 client in and keeps IPv4 clients out" {
-	port=$(free_port)
-	acl_server "$port" --allow ::1
+	acl_server --allow ::1
 	let_in ::1 ::1 "$port"
 	kept_out 127.0.0.1 127.0.0.1 "$port"
 }
 
 @test "--deny ::1 refuses the IPv6 client on an IPv6 listener" {
-	port=$(free_port)
-	acl_server "$port" ::1 --deny ::1
+	acl_server ::1 --deny ::1
 	kept_out ::1 ::1 "$port"
 	teardown
-	port=$(free_port)
-	acl_server "$port" ::1 --deny 127.0.0.1
+	acl_server ::1 --deny 127.0.0.1
 	let_in ::1 ::1 "$port"
 }
 
 @test "--allow and --deny take IPv6 CIDR blocks" {
-	port=$(free_port)
-	acl_server "$port" --allow ::/127
+	acl_server --allow ::/127
 	let_in ::1 ::1 "$port"
 	teardown
-	port=$(free_port)
-	acl_server "$port" --allow ::2/127
+	acl_server --allow ::2/127
 	kept_out ::1 ::1 "$port"
 	teardown
-	port=$(free_port)
-	acl_server "$port" --allow ::/0 --deny 0:0:0:0:0:0:0:1/128
+	acl_server --allow ::/0 --deny 0:0:0:0:0:0:0:1/128
 	kept_out ::1 ::1 "$port"
 	kept_out 127.0.0.1 127.0.0.1 "$port"
 }
 
 @test "an IPv4-only --allow keeps IPv6 clients out" {
-	port=$(free_port)
-	acl_server "$port" --allow 127.0.0.0/8
+	acl_server --allow 127.0.0.0/8
 	kept_out ::1 ::1 "$port"
 	let_in 127.0.0.9 127.0.0.1 "$port"
 }
 
 @test "a dual-stack listener matches IPv4 clients as IPv4, not as mapped IPv6" {
-	port=$(free_port)
-	acl_server "$port" --allow 0.0.0.0/0 --deny ::ffff:0:0/96
+	acl_server --allow 0.0.0.0/0 --deny ::ffff:0:0/96
 	let_in 127.0.0.1 127.0.0.1 "$port"
 	let_in 127.0.0.2 127.0.0.1 "$port"
 	kept_out ::1 ::1 "$port"
 }
 
 @test "an IPv4-only listener applies the lists too" {
-	port=$(free_port)
-	acl_server "$port" 127.0.0.1 --deny 127.0.0.2
+	acl_server 127.0.0.1 --deny 127.0.0.2
 	kept_out 127.0.0.2 127.0.0.1 "$port"
 	let_in 127.0.0.3 127.0.0.1 "$port"
 }
 
 @test "a refused client's data never reaches stdout" {
-	port=$(free_port)
-	start_bg "$SOCKCAT" -v -k -l 127.0.0.1 "$port" --deny 127.0.0.2
-	wait_listen "$port"
+	start_listener -k -l 127.0.0.1 0 --deny 127.0.0.2
+	port=$PORT
 	# The refused client may see a reset: its status is not the point.
 	run --separate-stderr timeout 10 "$SOCKCAT" -N -s 127.0.0.2 \
 	    127.0.0.1 "$port" <<<"secret"
@@ -186,11 +158,10 @@ acl_usage_error() {
 }
 
 @test "a refused client gets nothing from the listener's stdin" {
-	port=$(free_port)
 	echo "for the admitted only" >"$BATS_TEST_TMPDIR/in"
-	BG_STDIN=$BATS_TEST_TMPDIR/in start_bg "$SOCKCAT" -N -k -l \
-	    127.0.0.1 "$port" --allow 127.0.0.1
-	wait_listen "$port"
+	BG_STDIN=$BATS_TEST_TMPDIR/in start_listener -N -k -l \
+	    127.0.0.1 0 --allow 127.0.0.1
+	port=$PORT
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -s 127.0.0.2 \
 	    127.0.0.1 "$port" </dev/null
 	[ -z "$output" ]
@@ -200,11 +171,10 @@ acl_usage_error() {
 }
 
 @test "a refused client never starts the program" {
-	port=$(free_port)
 	log=$BATS_TEST_TMPDIR/log
-	start_bg "$SOCKCAT" -k -l 127.0.0.1 "$port" --deny 127.0.0.2 \
+	start_listener -k -l 127.0.0.1 0 --deny 127.0.0.2 \
 	    -c "echo \"\$TCPREMOTEIP\" >>'$log'; echo hi"
-	wait_listen "$port"
+	port=$PORT
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -s 127.0.0.2 \
 	    127.0.0.1 "$port" </dev/null
 	[ -z "$output" ]
@@ -215,9 +185,8 @@ acl_usage_error() {
 }
 
 @test "a one-shot listener waits past a refused client for an admitted one" {
-	port=$(free_port)
-	start_bg "$SOCKCAT" -l 127.0.0.1 "$port" --allow 127.0.0.1
-	wait_listen "$port"
+	start_listener -l 127.0.0.1 0 --allow 127.0.0.1
+	port=$PORT
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -s 127.0.0.2 \
 	    127.0.0.1 "$port" </dev/null
 	[ -z "$output" ]
@@ -230,12 +199,11 @@ acl_usage_error() {
 }
 
 @test "--fork refuses a denied client without running its program" {
-	port=$(free_port)
 	log=$BATS_TEST_TMPDIR/log
-	start_bg "$SOCKCAT" -v --fork -l 127.0.0.1 "$port" --deny 127.0.0.2 \
+	start_listener --fork -l 127.0.0.1 0 --deny 127.0.0.2 \
 	    -c "echo \"\$TCPREMOTEIP\" >>'$log'; echo hi"
 	SERVER_ERR=$BG_ERR
-	wait_listen "$port"
+	port=$PORT
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -s 127.0.0.2 \
 	    127.0.0.1 "$port" </dev/null
 	[ -z "$output" ]
@@ -251,15 +219,15 @@ acl_usage_error() {
 	port=$(free_port)
 	for word in 127.0.0.256 127.0.0.1/33 127.0.0.1/ 127.0.0.1/-1 \
 	    127.0.0.1/8x ::1/129 ::g localhost '' 127.0.0.1, ,::1; do
-		acl_usage_error -l 127.0.0.1 "$port" --allow "$word"
+		usage_error -l 127.0.0.1 "$port" --allow "$word"
 		[[ $stderr == *--allow* ]]
-		acl_usage_error -l 127.0.0.1 "$port" --deny "$word"
+		usage_error -l 127.0.0.1 "$port" --deny "$word"
 		[[ $stderr == *--deny* ]]
 	done
 }
 
 @test "--allow and --deny without -l are usage errors" {
 	port=$(free_port)
-	acl_usage_error --allow 127.0.0.1 127.0.0.1 "$port"
-	acl_usage_error --deny ::1 ::1 "$port"
+	usage_error --allow 127.0.0.1 127.0.0.1 "$port"
+	usage_error --deny ::1 ::1 "$port"
 }

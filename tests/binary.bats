@@ -20,9 +20,8 @@ client() {
 }
 
 @test "32 MiB of random bytes go from a TCP client to a listener unchanged" {
-	port=$(free_port)
-	start_bg "$SOCKCAT" -l 127.0.0.1 "$port"
-	wait_listen "$port"
+	start_listener -l 127.0.0.1 0
+	port=$PORT
 	CLIENT_IN=$T/up client -N 127.0.0.1 "$port"
 	wait_exit "$BG_PID" 60
 	[ "$WAIT_STATUS" -eq 0 ]
@@ -31,9 +30,8 @@ client() {
 }
 
 @test "32 MiB of random bytes go from a TCP listener to its client unchanged" {
-	port=$(free_port)
-	BG_STDIN=$T/up start_bg "$SOCKCAT" -N -l 127.0.0.1 "$port"
-	wait_listen "$port"
+	BG_STDIN=$T/up start_listener -N -l 127.0.0.1 0
+	port=$PORT
 	client 127.0.0.1 "$port"
 	wait_exit "$BG_PID" 60
 	[ "$WAIT_STATUS" -eq 0 ]
@@ -85,12 +83,11 @@ both_ways() {
 }
 
 @test "32 MiB arrive unchanged while the sender is stopped and continued again and again" {
-	port=$(free_port)
 	# The listener's reader takes about 2 s, so the sender spends that
 	# time blocked on a full socket, where the stops land.
-	start_slow_listener "$port" 0.015
+	start_slow_listener 0.015
 	listener=$BG_PID listener_out=$BG_OUT
-	wait_listen "$port"
+	port=$PORT
 	BG_STDIN=$T/up start_bg "$SOCKCAT" -N 127.0.0.1 "$port"
 	sender=$BG_PID
 	# SIGSTOP/SIGCONT interrupt blocking calls; not a byte may be lost.

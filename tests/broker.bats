@@ -15,6 +15,10 @@ import hashlib, os, re, select, socket, sys, time
 
 ERR = os.environ.get("BROKER_ERR", "/dev/null")
 
+def nap(secs):
+    """A margin of secs, scaled by SOCKCAT_TIME_SCALE (see helpers.bash)."""
+    time.sleep(secs * float(os.environ.get("SOCKCAT_TIME_SCALE", "1")))
+
 def log():
     with open(ERR, errors="replace") as f:
         return f.read()
@@ -149,9 +153,8 @@ broker() {
 }
 
 @test "what one client sends reaches every other client, never itself" {
-	port=$(free_port)
-	broker -v 127.0.0.1 "$port"
-	wait_listen "$port"
+	broker -v 127.0.0.1 0
+	port=$(bound_port "$BG_ERR")
 	py "$port" <<'PY'
 port = int(sys.argv[1])
 a = joined(conn(port)); b = joined(conn(port)); c = joined(conn(port))
@@ -170,9 +173,8 @@ PY
 }
 
 @test "a MiB of random bytes from one client reaches the others intact" {
-	port=$(free_port)
-	broker -v 127.0.0.1 "$port"
-	wait_listen "$port"
+	broker -v 127.0.0.1 0
+	port=$(bound_port "$BG_ERR")
 	py "$port" <<'PY'
 port = int(sys.argv[1])
 a = joined(conn(port)); b = joined(conn(port)); c = joined(conn(port))
@@ -183,9 +185,8 @@ PY
 }
 
 @test "a client that stops reading is dropped and does not stall the others" {
-	port=$(free_port)
-	broker -v 127.0.0.1 "$port"
-	wait_listen "$port"
+	broker -v 127.0.0.1 0
+	port=$(bound_port "$BG_ERR")
 	py "$port" <<'PY'
 port = int(sys.argv[1])
 total = 24 << 20
@@ -208,9 +209,8 @@ PY
 }
 
 @test "two clients sending 10 MiB to each other at once both get every byte" {
-	port=$(free_port)
-	broker -v 127.0.0.1 "$port"
-	wait_listen "$port"
+	broker -v 127.0.0.1 0
+	port=$(bound_port "$BG_ERR")
 	py "$port" <<'PY'
 port = int(sys.argv[1])
 a = joined(conn(port)); b = joined(conn(port))
@@ -225,9 +225,8 @@ PY
 }
 
 @test "a client that never reads is dropped after the stall timeout and two busy clients lose nothing" {
-	port=$(free_port)
-	broker -v 127.0.0.1 "$port"
-	wait_listen "$port"
+	broker -v 127.0.0.1 0
+	port=$(bound_port "$BG_ERR")
 	py "$port" <<'PY'
 port = int(sys.argv[1])
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -252,9 +251,8 @@ PY
 }
 
 @test "--max-conns 2 accepts two clients and closes a third at once" {
-	port=$(free_port)
-	broker -vv --max-conns 2 127.0.0.1 "$port"
-	wait_listen "$port"
+	broker -vv --max-conns 2 127.0.0.1 0
+	port=$(bound_port "$BG_ERR")
 	py "$port" <<'PY'
 port = int(sys.argv[1])
 a = joined(conn(port)); b = joined(conn(port))
@@ -283,9 +281,8 @@ acl_case() {
 		opts+=("$1")
 		shift
 	done
-	port=$(free_port)
-	broker -v "${opts[@]}" "$port"
-	wait_listen "$port"
+	broker -v "${opts[@]}" 0
+	port=$(bound_port "$BG_ERR")
 	py "$port" "$2" "$3" <<'PY'
 port, ok, bad = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 a = joined(conn(port, ok)); b = joined(conn(port, ok))
@@ -317,9 +314,8 @@ PY
 
 # idle_case OPTION: the idle limit closes each client on its own clock.
 idle_case() {
-	port=$(free_port)
-	broker -v "$@" 127.0.0.1 "$port"
-	wait_listen "$port"
+	broker -v "$@" 127.0.0.1 0
+	port=$(bound_port "$BG_ERR")
 	py "$port" <<'PY'
 port = int(sys.argv[1])
 a = joined(conn(port))
@@ -345,9 +341,8 @@ PY
 }
 
 @test "traffic either way keeps broker clients from the idle timeout" {
-	port=$(free_port)
-	broker -v --idle-timeout 1.5 127.0.0.1 "$port"
-	wait_listen "$port"
+	broker -v --idle-timeout 1.5 127.0.0.1 0
+	port=$(bound_port "$BG_ERR")
 	py "$port" <<'PY'
 port = int(sys.argv[1])
 a = joined(conn(port)); b = joined(conn(port))
@@ -362,10 +357,9 @@ PY
 }
 
 @test "the broker's stdin goes to the connected clients" {
-	port=$(free_port)
 	printf 'from stdin\n' >"$BATS_TEST_TMPDIR/in"
-	BG_STDIN=$BATS_TEST_TMPDIR/in broker -v 127.0.0.1 "$port"
-	wait_listen "$port"
+	BG_STDIN=$BATS_TEST_TMPDIR/in broker -v 127.0.0.1 0
+	port=$(bound_port "$BG_ERR")
 	py "$port" <<'PY'
 port = int(sys.argv[1])
 a = joined(conn(port))
@@ -394,10 +388,9 @@ PY
 @test "clients beyond select()'s FD_SETSIZE are refused, the rest served" {
 	[ "$(ulimit -Hn)" = unlimited ] || [ "$(ulimit -Hn)" -ge 1300 ] ||
 	    skip "hard descriptor limit below 1300"
-	port=$(free_port)
 	start_bg bash -c 'ulimit -n 1300 && exec "$@"' sh \
-	    "$SOCKCAT" -v -l --broker 127.0.0.1 "$port"
-	wait_listen "$port"
+	    "$SOCKCAT" -v -l --broker 127.0.0.1 0
+	port=$(bound_port "$BG_ERR")
 	py "$port" <<'PY'
 import resource
 resource.setrlimit(resource.RLIMIT_NOFILE, (1300, 1300))
@@ -416,10 +409,9 @@ PY
 }
 
 @test "out of descriptors, extra clients are refused and the rest served" {
-	port=$(free_port)
 	start_bg bash -c 'ulimit -n 20 && exec "$@"' sh \
-	    "$SOCKCAT" -vv -l --broker 127.0.0.1 "$port"
-	wait_listen "$port"
+	    "$SOCKCAT" -vv -l --broker 127.0.0.1 0
+	port=$(bound_port "$BG_ERR")
 	py "$port" <<'PY'
 port = int(sys.argv[1])
 clients = [conn(port) for _ in range(30)]
@@ -443,10 +435,9 @@ PY
 }
 
 @test "with 64 descriptors and 100 clients the broker neither dies nor spins, and serves again when the load drops" {
-	port=$(free_port)
 	start_bg bash -c 'ulimit -n 64 && exec "$@"' sh \
-	    "$SOCKCAT" -v -l --broker 127.0.0.1 "$port"
-	wait_listen "$port"
+	    "$SOCKCAT" -v -l --broker 127.0.0.1 0
+	port=$(bound_port "$BG_ERR")
 	# timeout(1) runs bash, which became sockcat.
 	child=$(pgrep -P "$BG_PID")
 	py "$port" "$child" <<'PY'
@@ -475,7 +466,7 @@ for t in threads:
     t.start()
 wait_log(r"^Connection from 127\.0\.0\.1 \d+ refused \(out of descriptors\)$")
 wait_log(r"^Connection received on", 50)
-time.sleep(0.5)
+nap(0.5)
 ticks, knocks, t0 = cpu_ticks(), refusals[0], time.monotonic()
 time.sleep(2)
 busy = (cpu_ticks() - ticks) / os.sysconf("SC_CLK_TCK")
@@ -512,10 +503,9 @@ PY
 }
 
 @test "the broker's stdin goes at the pace of a slow reader and arrives whole" {
-	port=$(free_port)
 	head -c $((8 << 20)) /dev/urandom >"$BATS_TEST_TMPDIR/in"
-	BG_STDIN=$BATS_TEST_TMPDIR/in broker -v 127.0.0.1 "$port"
-	wait_listen "$port"
+	BG_STDIN=$BATS_TEST_TMPDIR/in broker -v 127.0.0.1 0
+	port=$(bound_port "$BG_ERR")
 	py "$port" "$BATS_TEST_TMPDIR/in" <<'PY'
 port, path = int(sys.argv[1]), sys.argv[2]
 want = open(path, "rb").read()

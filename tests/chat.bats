@@ -10,7 +10,11 @@ load helpers
 # Helpers for the Python clients below: each test is one script, run under
 # `timeout`, that fails (non-zero) on the first broken expectation.
 PY_LIB=$(cat <<'PY'
-import re, socket, sys, time
+import os, re, socket, sys, time
+
+def nap(secs):
+    """A margin of secs, scaled by SOCKCAT_TIME_SCALE (see helpers.bash)."""
+    time.sleep(secs * float(os.environ.get("SOCKCAT_TIME_SCALE", "1")))
 
 class Client:
     """A chat client reading whole lines, each within a deadline."""
@@ -54,9 +58,8 @@ $(cat)" "$@"
 }
 
 chat() {
-	port=$(free_port)
-	start_bg "$SOCKCAT" -l --chat "$@" 127.0.0.1 "$port"
-	wait_listen "$port"
+	start_listener -l --chat "$@" 127.0.0.1 0
+	port=$PORT
 }
 
 @test "each line goes to the others as <userN> line, never back to its sender" {
@@ -96,7 +99,7 @@ PY
 port = int(sys.argv[1])
 a = Client(port); b = Client(port)
 a.send(b"par")
-time.sleep(0.5)
+nap(0.5)
 a.send(b"tial\n")
 assert b.said() == b"<user%d> partial\n" % a.n
 PY
@@ -159,10 +162,8 @@ PY
 
 @test "the server's stdin reaches the clients as <user0>" {
 	printf 'from the server\n' >"$BATS_TEST_TMPDIR/in"
-	port=$(free_port)
-	BG_STDIN=$BATS_TEST_TMPDIR/in start_bg "$SOCKCAT" -l --chat \
-	    127.0.0.1 "$port"
-	wait_listen "$port"
+	BG_STDIN=$BATS_TEST_TMPDIR/in start_listener -l --chat 127.0.0.1 0
+	port=$PORT
 	py "$port" <<'PY'
 port = int(sys.argv[1])
 a = Client(port)

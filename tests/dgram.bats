@@ -26,36 +26,31 @@ udp_listener() {
 # send_from SRC PORT TEXT: one datagram, TEXT and a newline, from SRC (a
 # port of the kernel's choice) to 127.0.0.1 PORT.
 send_from() {
-	python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind((sys.argv[1], 0))
-s.sendto(sys.argv[3].encode() + b"\n", ("127.0.0.1", int(sys.argv[2])))
-' "$@"
+	udp_send -s "$1" "$2" "$3"
 }
 
-# unix_send PATH TEXT [FROM]: one datagram to the Unix socket PATH, from
-# an unbound socket, or from one bound at FROM.
-unix_send() {
+# peer_then_others PORT: to 127.0.0.1 PORT, "first" from the peer (from
+# 127.0.0.1), then "refused" from 127.0.0.2 and "stranger" from another
+# 127.0.0.1 port, then "second" from the peer: one datagram each.
+peer_then_others() {
 	python3 -c '
 import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-if len(sys.argv) > 3:
-    s.bind(sys.argv[3])
-s.sendto(sys.argv[2].encode() + b"\n", sys.argv[1])
-' "$@"
+port = int(sys.argv[1])
+def sock(src):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((src, 0))
+    return s
+peer, refused, stranger = sock("127.0.0.1"), sock("127.0.0.2"), sock("127.0.0.1")
+peer.sendto(b"first\n", ("127.0.0.1", port))
+refused.sendto(b"refused\n", ("127.0.0.1", port))
+stranger.sendto(b"stranger\n", ("127.0.0.1", port))
+peer.sendto(b"second\n", ("127.0.0.1", port))
+' "$1"
 }
 
 # refused_line SRC: the -v line of a datagram from SRC kept out.
 refused_line() {
 	echo "^Connection from ${1//./\\.} [0-9]+ refused by --allow/--deny\$"
-}
-
-# bg_child PID: the process start_bg's timeout(1) (PID) runs.
-bg_child() {
-	local pid
-	pid=$(ps -o pid= --ppid "$1" | tr -d ' ')
-	[ -n "$pid" ] && echo "$pid"
 }
 
 # cpu_ticks PID: user and system time PID has used, in clock ticks.
@@ -82,19 +77,7 @@ cpu_ticks() {
 	udp_listener -l --allow 127.0.0.1
 	sc=$(bg_child "$LPID")
 	kill -STOP "$sc"
-	python3 -c '
-import socket, sys
-port = int(sys.argv[1])
-def sock(src):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind((src, 0))
-    return s
-peer, refused, stranger = sock("127.0.0.1"), sock("127.0.0.2"), sock("127.0.0.1")
-peer.sendto(b"first\n", ("127.0.0.1", port))
-refused.sendto(b"refused\n", ("127.0.0.1", port))
-stranger.sendto(b"stranger\n", ("127.0.0.1", port))
-peer.sendto(b"second\n", ("127.0.0.1", port))
-' "$PORT"
+	peer_then_others "$PORT"
 	kill -CONT "$sc"
 	wait_line "$LOUT" '^second$'
 	[ "$(cat "$LOUT")" = $'first\nsecond' ]
@@ -107,19 +90,7 @@ peer.sendto(b"second\n", ("127.0.0.1", port))
 	udp_listener -l --allow 127.0.0.1 -c "head -n 2 >'$log'"
 	sc=$(bg_child "$LPID")
 	kill -STOP "$sc"
-	python3 -c '
-import socket, sys
-port = int(sys.argv[1])
-def sock(src):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind((src, 0))
-    return s
-peer, refused, stranger = sock("127.0.0.1"), sock("127.0.0.2"), sock("127.0.0.1")
-peer.sendto(b"first\n", ("127.0.0.1", port))
-refused.sendto(b"refused\n", ("127.0.0.1", port))
-stranger.sendto(b"stranger\n", ("127.0.0.1", port))
-peer.sendto(b"second\n", ("127.0.0.1", port))
-' "$PORT"
+	peer_then_others "$PORT"
 	kill -CONT "$sc"
 	wait_exit "$LPID" 10
 	[ "$WAIT_STATUS" -eq 0 ]
@@ -127,11 +98,10 @@ peer.sendto(b"second\n", ("127.0.0.1", port))
 }
 
 @test "-u -l -c: the program's replies reach the peer, a datagram a write, and its status is ours" {
-	port=$(free_port udp)
 	# dd writes each datagram it reads as it came: two reads, two replies.
-	start_bg "$SOCKCAT" -u -l 127.0.0.1 "$port" \
+	start_listener -u -l 127.0.0.1 0 \
 	    -c 'dd bs=65536 count=2 2>/dev/null; exit 3'
-	wait_listen "$port" udp
+	port=$PORT
 	run -0 --separate-stderr timeout 10 python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -250,7 +220,7 @@ PY
 	echo "to nobody" >&"$hold"
 	echo "to nobody again" >&"$hold"
 	# Time to fail, were a reply to nobody fatal.
-	sleep 0.3
+	nap 0.3
 	unix_send "$SOCK" "second"
 	wait_exit "$BG_PID" 10
 	exec {hold}>&-
@@ -284,7 +254,7 @@ socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_UDP)' \
 	BG_STDIN=$fifo udp_listener -k -l
 	run -0 --separate-stderr timeout 20 python3 - "$PORT" "$fifo" \
 	    "$LOUT" "$LERR" <<'PY'
-import socket, struct, sys, time
+import os, socket, struct, sys, time
 port, fifo, out, err = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 def wait_for(path, text):
     for _ in range(500):
@@ -305,7 +275,8 @@ say("to port 0\n")
 wait_for(err, "sockcat: reply to the latest sender failed:")
 from_port_zero(b"port 0 again\n"); wait_for(out, "port 0 again\n")
 say("to port 0 again\n")
-time.sleep(0.3)
+# Time to fail, were the reply fatal (SOCKCAT_TIME_SCALE: helpers.bash).
+time.sleep(0.3 * float(os.environ.get("SOCKCAT_TIME_SCALE", "1")))
 good = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 good.bind(("127.0.0.1", 0))
 good.settimeout(5)
@@ -333,20 +304,17 @@ unix_k_dead() {
 	LOUT=$BG_OUT
 	LERR=$BG_ERR
 	wait_line "$LERR" "^Bound on $SOCK\$"
-	python3 -c '
-import os, socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[2])
-s.sendto(b"from the dead\n", sys.argv[1])
-s.close()
-if sys.argv[3] == "gone":
-    os.unlink(sys.argv[2])
-' "$SOCK" "$BATS_TEST_TMPDIR/dead.sock" "$1"
+	if [ "$1" = gone ]; then
+		unix_send "$SOCK" "from the dead" "$BATS_TEST_TMPDIR/dead.sock" \
+		    --unlink
+	else
+		unix_send "$SOCK" "from the dead" "$BATS_TEST_TMPDIR/dead.sock"
+	fi
 	wait_line "$LOUT" '^from the dead$'
 	echo "reply one" >&"$HOLD"
 	echo "reply two" >&"$HOLD"
 	child=$(bg_child "$LPID")
-	sleep 0.3
+	nap 0.3
 	before=$(cpu_ticks "$child")
 	sleep 1
 	IDLE=$(($(cpu_ticks "$child") - before))

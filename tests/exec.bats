@@ -7,12 +7,11 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
-# exec_server ARGS...: a one-shot sockcat -l 127.0.0.1 on a free port (in
-# port) with ARGS (-e PROG, -c CMD ...), listening.
+# exec_server ARGS...: a one-shot sockcat -v -l 127.0.0.1 on port 0 (the
+# port it got in port) with ARGS (-e PROG, -c CMD ...), listening.
 exec_server() {
-	port=$(free_port)
-	start_bg "$SOCKCAT" -l 127.0.0.1 "$port" "$@"
-	wait_listen "$port"
+	start_listener -l 127.0.0.1 0 "$@"
+	port=$PORT
 }
 
 # quiet_client: connect to port with nothing to send, under run (status 0).
@@ -54,10 +53,8 @@ other_port() {
 }
 
 @test "-e moves binary data through the program unchanged" {
-	port=$(free_port)
 	head -c 262144 /dev/urandom >"$BATS_TEST_TMPDIR/data"
-	start_bg "$SOCKCAT" -l 127.0.0.1 "$port" -e /bin/cat
-	wait_listen "$port"
+	exec_server -e /bin/cat
 	timeout 20 "$SOCKCAT" -N 127.0.0.1 "$port" <"$BATS_TEST_TMPDIR/data" \
 	    >"$BATS_TEST_TMPDIR/got"
 	cmp "$BATS_TEST_TMPDIR/data" "$BATS_TEST_TMPDIR/got"
@@ -83,7 +80,11 @@ other_port() {
 }
 
 @test "the program's stderr is sockcat's stderr, not the socket" {
-	exec_server -c 'echo to-stderr >&2; echo to-socket'
+	# Not exec_server: its -v lines would join the program's stderr.
+	port=$(free_port)
+	start_bg "$SOCKCAT" -l 127.0.0.1 "$port" \
+	    -c 'echo to-stderr >&2; echo to-socket'
+	wait_listen "$port"
 	quiet_client
 	[ "$output" = to-socket ]
 	wait_exit "$BG_PID" 10
@@ -130,11 +131,9 @@ other_port() {
 }
 
 @test "a TCP listener's program gets the UCSPI and ncat environment" {
-	port=$(free_port)
-	sport=$(other_port "$port")
 	env=$BATS_TEST_TMPDIR/env
-	start_bg "$SOCKCAT" -l 127.0.0.1 "$port" -c "env >'$env'"
-	wait_listen "$port"
+	exec_server -c "env >'$env'"
+	sport=$(other_port "$port")
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -s 127.0.0.1 \
 	    -p "$sport" 127.0.0.1 "$port" </dev/null
 	wait_exit "$BG_PID" 10
@@ -152,10 +151,9 @@ other_port() {
 }
 
 @test "an IPv6 listener's program sees ::1 in its environment" {
-	port=$(free_port)
 	env=$BATS_TEST_TMPDIR/env
-	start_bg "$SOCKCAT" -l ::1 "$port" -c "env >'$env'"
-	wait_listen "$port"
+	start_listener -l ::1 0 -c "env >'$env'"
+	port=$PORT
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" ::1 "$port" </dev/null
 	wait_exit "$BG_PID" 10
 	[ "$(env_of "$env" TCPREMOTEIP)" = ::1 ]
@@ -181,14 +179,13 @@ other_port() {
 }
 
 @test "a UDP listener runs its program for the first peer with the UDP environment" {
-	port=$(free_port udp)
+	env=$BATS_TEST_TMPDIR/env
+	start_listener -u -l 127.0.0.1 0 \
+	    -c "env >'$env'; echo \"reply over \$PROTO\""
+	port=$PORT
+	server=$BG_PID
 	sport=$(free_port udp)
 	while [ "$sport" = "$port" ]; do sport=$(free_port udp); done
-	env=$BATS_TEST_TMPDIR/env
-	start_bg "$SOCKCAT" -u -l 127.0.0.1 "$port" \
-	    -c "env >'$env'; echo \"reply over \$PROTO\""
-	server=$BG_PID
-	wait_listen "$port" udp
 	echo ping >"$BATS_TEST_TMPDIR/in"
 	BG_STDIN=$BATS_TEST_TMPDIR/in start_bg "$SOCKCAT" -u -W 1 \
 	    -p "$sport" 127.0.0.1 "$port"
@@ -208,9 +205,8 @@ other_port() {
 }
 
 @test "a UDP listener's -e program reads the first datagram from the socket" {
-	port=$(free_port udp)
-	start_bg "$SOCKCAT" -u -l 127.0.0.1 "$port" -e /bin/cat
-	wait_listen "$port" udp
+	start_listener -u -l 127.0.0.1 0 -e /bin/cat
+	port=$PORT
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -u -W 1 127.0.0.1 \
 	    "$port" <<<"datagram"
 	[ "$output" = datagram ]
@@ -228,10 +224,9 @@ other_port() {
 }
 
 @test "a listener's program inherits no descriptor but its socket on 0 and 1" {
-	port=$(free_port)
-	start_bg "${ONLY_STD[@]}" "$SOCKCAT" -l 127.0.0.1 "$port" \
+	start_bg "${ONLY_STD[@]}" "$SOCKCAT" -v -l 127.0.0.1 0 \
 	    -c 'ls /proc/self/fd'
-	wait_listen "$port"
+	port=$(bound_port "$BG_ERR")
 	quiet_client
 	[ "$output" = $'0\n1\n2\n3' ]
 }
@@ -247,19 +242,17 @@ other_port() {
 }
 
 @test "a -k listener's program does not inherit the listening socket" {
-	port=$(free_port)
-	start_bg "${ONLY_STD[@]}" "$SOCKCAT" -k -l 127.0.0.1 "$port" \
+	start_bg "${ONLY_STD[@]}" "$SOCKCAT" -v -k -l 127.0.0.1 0 \
 	    -c 'ls /proc/self/fd'
-	wait_listen "$port"
+	port=$(bound_port "$BG_ERR")
 	quiet_client
 	[ "$output" = $'0\n1\n2\n3' ]
 }
 
 @test "a --fork child's program sees neither the listener nor other clients" {
-	port=$(free_port)
-	start_bg "${ONLY_STD[@]}" "$SOCKCAT" --fork -l 127.0.0.1 "$port" \
+	start_bg "${ONLY_STD[@]}" "$SOCKCAT" -v --fork -l 127.0.0.1 0 \
 	    -c 'ls /proc/self/fd; cat >/dev/null'
-	wait_listen "$port"
+	port=$(bound_port "$BG_ERR")
 	# A first client stays connected while the second one looks.
 	start_bg python3 "$PEER" connect "$port" "$BATS_TEST_TMPDIR/first" \
 	    drain
@@ -275,10 +268,7 @@ other_port() {
 	    "-c cat --output $BATS_TEST_TMPDIR/o" \
 	    "-e /bin/cat -o $BATS_TEST_TMPDIR/o"; do
 		# shellcheck disable=SC2086
-		run -2 --separate-stderr timeout 10 "$SOCKCAT" -l 127.0.0.1 \
-		    "$(free_port)" $args </dev/null
-		[ -z "$output" ]
-		[[ $stderr == "sockcat: "*"Try 'sockcat --help'" ]]
+		usage_error -l 127.0.0.1 "$(free_port)" $args
 	done
 	[ ! -e "$BATS_TEST_TMPDIR/o" ]
 }
@@ -308,7 +298,6 @@ other_port() {
 
 @test "connection variables sockcat inherits never reach its program" {
 	env=$BATS_TEST_TMPDIR/env
-	port=$(free_port)
 	# What an outer tcpserver, ncat or inetd-style wrapper would have set,
 	# beside unrelated names that merely look alike.
 	start_bg env PROTO=SCTP TCPREMOTEHOST=evil.example TCPREMOTEINFO=root \
@@ -316,8 +305,8 @@ other_port() {
 	    UNIXREMOTEUID=0 UNIXREMOTEPATH=/run/other \
 	    NCAT_REMOTE_ADDR=192.0.2.1 NCAT_EXTRA=x \
 	    PROTOCOL=keep1 TCL_LIBRARY=keep2 Unix_note=keep3 \
-	    "$SOCKCAT" -l 127.0.0.1 "$port" -c "env >'$env'"
-	wait_listen "$port"
+	    "$SOCKCAT" -v -l 127.0.0.1 0 -c "env >'$env'"
+	port=$(bound_port "$BG_ERR")
 	quiet_client
 	wait_exit "$BG_PID" 10
 	[ "$WAIT_STATUS" -eq 0 ]

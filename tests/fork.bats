@@ -94,9 +94,8 @@ PY
 }
 
 @test "--fork reaps a burst of clients that all end at once" {
-	port=$(free_port)
-	start_bg "$SOCKCAT" --fork -l 127.0.0.1 "$port" -c 'echo bye'
-	wait_listen "$port"
+	start_listener --fork -l 127.0.0.1 0 -c 'echo bye'
+	port=$PORT
 	server=$(server_pid)
 	run -0 --separate-stderr timeout 60 python3 - "$port" <<'PY'
 import socket, sys
@@ -121,9 +120,8 @@ PY
 }
 
 @test "--fork serves a new client while an earlier one is still connected" {
-	port=$(free_port)
-	start_bg "$SOCKCAT" --fork -l 127.0.0.1 "$port" -e /bin/cat
-	wait_listen "$port"
+	start_listener --fork -l 127.0.0.1 0 -e /bin/cat
+	port=$PORT
 	start_bg python3 "$PEER" connect "$port" "$BATS_TEST_TMPDIR/first" \
 	    'send:first\n' drain
 	wait_line "$BATS_TEST_TMPDIR/first" '^first$'
@@ -134,9 +132,8 @@ PY
 }
 
 @test "--fork runs each client's program in a child of the server" {
-	port=$(free_port)
-	start_bg "$SOCKCAT" --fork -l 127.0.0.1 "$port" -c 'echo "$$ $PPID"'
-	wait_listen "$port"
+	start_listener --fork -l 127.0.0.1 0 -c 'echo "$$ $PPID"'
+	port=$PORT
 	server=$(server_pid)
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" 127.0.0.1 "$port" \
 	    </dev/null
@@ -144,16 +141,16 @@ PY
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" 127.0.0.1 "$port" \
 	    </dev/null
 	two=$output
-	[ "${one#* }" = "$server" ] && [ "${two#* }" = "$server" ]
+	[ "${one#* }" = "$server" ]
+	[ "${two#* }" = "$server" ]
 	[ "${one% *}" != "${two% *}" ]
 	[ "${one% *}" != "$server" ]
 }
 
 @test "--fork with --recv-only copies each client's data to stdout" {
-	port=$(free_port)
-	start_bg "$SOCKCAT" --fork --recv-only -l 127.0.0.1 "$port"
+	start_listener --fork --recv-only -l 127.0.0.1 0
 	server_out=$BG_OUT
-	wait_listen "$port"
+	port=$PORT
 	# The first client stays connected while the others come and go.
 	start_bg python3 "$PEER" connect "$port" "$BATS_TEST_TMPDIR/log" \
 	    'send:from one\n' drain
@@ -168,11 +165,10 @@ PY
 }
 
 @test "--max-conns refuses an extra client at once and frees a slot when a child ends" {
-	port=$(free_port)
-	start_bg "$SOCKCAT" -v --fork --max-conns 2 -l 127.0.0.1 "$port" \
+	start_listener --fork --max-conns 2 -l 127.0.0.1 0 \
 	    -e /bin/cat
 	server_err=$BG_ERR
-	wait_listen "$port"
+	port=$PORT
 	server=$(server_pid)
 	start_bg python3 "$PEER" connect "$port" "$BATS_TEST_TMPDIR/a" \
 	    'send:a\n' drain
@@ -197,11 +193,10 @@ PY
 }
 
 @test "--max-conns 1 serves clients one at a time and refuses the overlap" {
-	port=$(free_port)
-	start_bg "$SOCKCAT" -v --fork --max-conns 1 -l 127.0.0.1 "$port" \
+	start_listener --fork --max-conns 1 -l 127.0.0.1 0 \
 	    -e /bin/cat
 	server_err=$BG_ERR
-	wait_listen "$port"
+	port=$PORT
 	server=$(server_pid)
 	for word in one two three; do
 		wait_children "$server" 0
@@ -223,10 +218,9 @@ PY
 # an idle client is closed while a talking one, connected all along, is
 # left alone, and the server goes on.
 idle_one_of_two() {
-	port=$(free_port)
-	start_bg "$SOCKCAT" --fork --recv-only "$1" 2 -l 127.0.0.1 "$port"
+	start_listener --fork --recv-only "$1" 2 -l 127.0.0.1 0
 	server=$BG_PID server_out=$BG_OUT
-	wait_listen "$port"
+	port=$PORT
 	# The idle one waits for an EOF that only the timeout brings.
 	start_bg python3 "$PEER" connect "$port" "$BATS_TEST_TMPDIR/idle" \
 	    'send:idle\n' drain
@@ -278,29 +272,19 @@ idle_one_of_two() {
 }
 
 @test "--fork without -e, -c or --recv-only is a usage error" {
-	run -2 --separate-stderr timeout 10 "$SOCKCAT" --fork -l 127.0.0.1 \
-	    "$(free_port)" </dev/null
-	[ -z "$output" ]
-	[ "${#stderr_lines[@]}" -eq 1 ]
-	[[ $stderr == "sockcat: "*--fork*"Try 'sockcat --help'" ]]
+	usage_error --fork -l 127.0.0.1 "$(free_port)"
+	[[ $stderr == *--fork* ]]
 }
 
 @test "--fork without -l, or with -u, is a usage error" {
-	run -2 --separate-stderr timeout 10 "$SOCKCAT" --fork -e /bin/cat \
-	    127.0.0.1 "$(free_port)" </dev/null
-	[[ $stderr == "sockcat: "*"Try 'sockcat --help'" ]]
-	run -2 --separate-stderr timeout 10 "$SOCKCAT" --fork -u -e /bin/cat \
-	    -l 127.0.0.1 "$(free_port udp)" </dev/null
-	[[ $stderr == "sockcat: "*"Try 'sockcat --help'" ]]
+	usage_error --fork -e /bin/cat 127.0.0.1 "$(free_port)"
+	usage_error --fork -u -e /bin/cat -l 127.0.0.1 "$(free_port udp)"
 }
 
 @test "--max-conns without --fork or --broker, or below 1, is a usage error" {
-	run -2 --separate-stderr timeout 10 "$SOCKCAT" --max-conns 2 -k -l \
-	    127.0.0.1 "$(free_port)" </dev/null
-	[[ $stderr == "sockcat: "*--max-conns*"Try 'sockcat --help'" ]]
-	run -2 --separate-stderr timeout 10 "$SOCKCAT" --max-conns 0 --fork \
-	    -e /bin/cat -l 127.0.0.1 "$(free_port)" </dev/null
-	[[ $stderr == "sockcat: "*"Try 'sockcat --help'" ]]
+	usage_error --max-conns 2 -k -l 127.0.0.1 "$(free_port)"
+	[[ $stderr == *--max-conns* ]]
+	usage_error --max-conns 0 --fork -e /bin/cat -l 127.0.0.1 "$(free_port)"
 }
 
 @test "a --fork child that leaves through exit() keeps the parent's socket file" {

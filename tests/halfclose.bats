@@ -62,11 +62,10 @@ load helpers
 }
 
 @test "a listener ends when its peer sends EOF, with its own stdin still open" {
-	port=$(free_port)
 	mkfifo "$BATS_TEST_TMPDIR/fifo"
 	exec {hold}<>"$BATS_TEST_TMPDIR/fifo"
-	BG_STDIN=$BATS_TEST_TMPDIR/fifo start_bg "$SOCKCAT" -l 127.0.0.1 "$port"
-	wait_listen "$port"
+	BG_STDIN=$BATS_TEST_TMPDIR/fifo start_listener -l 127.0.0.1 0
+	port=$PORT
 	# The peer sends, shuts its write side, and reads until sockcat closes.
 	run -0 --separate-stderr timeout 10 python3 "$PEER" connect "$port" \
 	    "$BATS_TEST_TMPDIR/peer.log" 'send:last words\n' shut drain
@@ -106,11 +105,10 @@ load helpers
 }
 
 @test "a file sent with -N to a listener given -N and no stdin arrives whole" {
-	port=$(free_port)
 	head -c 67108864 /dev/urandom >"$BATS_TEST_TMPDIR/data"
 	# The receiver's stdin is empty: it sends its FIN at once.
-	start_bg "$SOCKCAT" -l -N 127.0.0.1 "$port"
-	wait_listen "$port"
+	start_listener -l -N 127.0.0.1 0
+	port=$PORT
 	run -0 --separate-stderr timeout 60 "$SOCKCAT" -N 127.0.0.1 "$port" \
 	    <"$BATS_TEST_TMPDIR/data"
 	[ -z "$stderr" ]

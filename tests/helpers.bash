@@ -1,9 +1,23 @@
 # Shared helpers for the sockcat bats suite: free ports, background peers
 # under timeout with their PIDs recorded, bounded waits, and a teardown that
 # kills only what the test started.
+#
+# Environment:
+#   SOCKCAT            the sockcat binary under test (required)
+#   SOCKCAT_SRCDIR     the source tree (default: this file's parent)
+#   SOCKCAT_TIME_SCALE a factor (default 1; 3 for a sanitizer build on a
+#                      loaded machine, say) for the suite's own short
+#                      margins: the pauses of under a second a test takes
+#                      to let something happen, or not, before it looks
+#                      (`nap`, `scaled`; inline Python reads it too).
+#                      Timings that a test measures against sockcat's own
+#                      option values are not scaled.
 
 : "${SOCKCAT:?SOCKCAT must point at the sockcat binary}"
 SOCKCAT_SRCDIR=${SOCKCAT_SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+
+SOCKCAT_TIME_SCALE=${SOCKCAT_TIME_SCALE:-1}
+export SOCKCAT_TIME_SCALE
 
 # The peers are Python, started thousands of times a run: where the system
 # has its own python3, take it before any version manager's shim on PATH
@@ -13,6 +27,16 @@ if [ -x /usr/bin/python3 ] && [ "$(command -v python3)" != /usr/bin/python3 ]; t
 fi
 
 BG_PIDS=()
+
+# scaled SECONDS: print SECONDS times SOCKCAT_TIME_SCALE.
+scaled() {
+	awk -v s="$1" -v k="$SOCKCAT_TIME_SCALE" 'BEGIN { printf "%g\n", s * k }'
+}
+
+# nap SECONDS: a margin of SECONDS, scaled (see SOCKCAT_TIME_SCALE).
+nap() {
+	sleep "$(scaled "$1")"
+}
 
 # free_port [tcp|udp]: print a port nothing on 127.0.0.1 or ::1 is bound to.
 free_port() {
@@ -354,11 +378,12 @@ start_peer() {
 	wait_listen "$1"
 }
 
-# start_slow_listener PORT DELAY: a one-shot sockcat listener on 127.0.0.1
-# PORT whose stdout is read 256 KiB at a time, DELAY seconds apart, into
-# BG_OUT: a slow reader that keeps its sender blocked on a full socket.
+# start_slow_listener DELAY: a one-shot sockcat -v listener on 127.0.0.1
+# port 0 (PORT gets the port it was given) whose stdout is read 256 KiB at
+# a time, DELAY seconds apart, into BG_OUT: a slow reader that keeps its
+# sender blocked on a full socket.
 start_slow_listener() {
-	start_bg sh -c '"$1" -l 127.0.0.1 "$2" | python3 -c "
+	start_bg sh -c '"$1" -v -l 127.0.0.1 0 | python3 -c "
 import sys, time
 while True:
     b = sys.stdin.buffer.read(1 << 18)
@@ -366,5 +391,79 @@ while True:
         break
     sys.stdout.buffer.write(b)
     time.sleep(float(sys.argv[1]))
-" "$3"' sh "$SOCKCAT" "$1" "$2"
+" "$2"' sh "$SOCKCAT" "$1"
+	PORT=$(bound_port "$BG_ERR")
+}
+
+# usage_error ARGS...: sockcat ARGS (stdin /dev/null) must fail with
+# status 2, nothing on stdout, and exactly one stderr line
+# "sockcat: ... Try 'sockcat --help'".  A test then checks the message
+# itself in $stderr.
+usage_error() {
+	usage_error_of timeout 10 "$SOCKCAT" "$@"
+}
+
+# usage_error_of CMD...: usage_error for a command line of one's own (a
+# wrapper around sockcat: `offline`, say).
+usage_error_of() {
+	run -2 --separate-stderr "$@" </dev/null
+	[ -z "$output" ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ $stderr != *$'\n'* ]]
+	[[ $stderr == "sockcat: "* ]]
+	[[ $stderr == *"Try 'sockcat --help'" ]]
+}
+
+# send_to_listener HOST PORT TEXT: a -N client sends TEXT to HOST PORT;
+# the listener started last (BG_PID, BG_OUT) must then exit 0 having
+# printed exactly TEXT.
+send_to_listener() {
+	local host=$1 port=$2 text=$3
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N "$host" "$port" \
+	    <<<"$text"
+	[ -z "$output" ]
+	wait_exit "$BG_PID" 10
+	[ "$WAIT_STATUS" -eq 0 ]
+	[ "$(cat "$BG_OUT")" = "$text" ]
+}
+
+# bg_child PID: the process that start_bg's timeout(1) (PID) runs.  Signals
+# go to it directly: timeout may not have recorded its child yet.
+bg_child() {
+	local pid
+	pid=$(ps -o pid= --ppid "$1" | tr -d ' ')
+	[ -n "$pid" ] && echo "$pid"
+}
+
+# udp_send [-s SRC] PORT LINE...: each LINE and a newline, one datagram
+# each, from one socket (bound to SRC with -s) to 127.0.0.1 PORT
+# (tests/udpsend.py).
+udp_send() {
+	python3 "$SOCKCAT_SRCDIR/tests/udpsend.py" "$@"
+}
+
+# Unix-domain sockets by hand (see its usage): python3 "$UNIXSOCK" ...
+UNIXSOCK=$SOCKCAT_SRCDIR/tests/unixsock.py
+
+# unix_send PATH TEXT [FROM [--unlink]]: one datagram, TEXT and a newline,
+# to the Unix socket PATH, from an unbound socket or one bound at FROM
+# (removed afterwards with --unlink).
+unix_send() {
+	python3 "$UNIXSOCK" send "$@"
+}
+
+# start_listener ARGS...: start_bg "$SOCKCAT" -v ARGS, a listener given
+# port 0, and set PORT to the port the kernel chose, read back from its
+# -v line: no "free" port picked first that a parallel test could take.
+# Its stderr (BG_ERR) then holds the -v lines.
+start_listener() {
+	start_bg "$SOCKCAT" -v "$@"
+	PORT=$(bound_port "$BG_ERR")
+}
+
+# bound_port FILE: wait for the first `-v` line "Listening on ADDR PORT"
+# (or "Bound on ADDR PORT", datagrams) in FILE and print its PORT.
+bound_port() {
+	wait_line "$1" '^(Listening|Bound) on [^ ]+ [0-9]+$' || return 1
+	sed -nE 's/^(Listening|Bound) on [^ ]+ ([0-9]+)$/\2/p' "$1" | head -n 1
 }

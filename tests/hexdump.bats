@@ -117,7 +117,7 @@ PY
 	wait_listen "$port"
 	# Two 20-byte lines, sent apart (-i); the peer echoes each back.
 	printf 'first line, 20 byte\nsecond line 20 byte\n' >"$BATS_TEST_TMPDIR/in"
-	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N -i 0.3 \
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N -i "$(scaled 0.3)" \
 	    -o "$BATS_TEST_TMPDIR/dump" 127.0.0.1 "$port" <"$BATS_TEST_TMPDIR/in"
 	cmp "$BATS_TEST_TMPDIR/in" <(printf '%s\n' "$output")
 	check_dump "$BATS_TEST_TMPDIR/dump" "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/in"
@@ -132,10 +132,9 @@ PY
 
 @test "-o on a listener marks what the client sent with <" {
 	local port
-	port=$(free_port)
-	BG_STDIN=/dev/null start_bg "$SOCKCAT" -o "$BATS_TEST_TMPDIR/dump" -l 127.0.0.1 "$port"
+	BG_STDIN=/dev/null start_listener -o "$BATS_TEST_TMPDIR/dump" -l 127.0.0.1 0
 	local srv=$BG_PID srv_out=$BG_OUT
-	wait_listen "$port"
+	port=$PORT
 	start_bg python3 "$PEER" connect "$port" "$BATS_TEST_TMPDIR/peer" \
 	    'send:hi there\n' close
 	wait_exit "$srv" 10

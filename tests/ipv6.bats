@@ -5,45 +5,29 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
-# send_to_listener HOST PORT TEXT: a -N client sends TEXT to HOST PORT;
-# the listener started last must then exit 0 having printed exactly TEXT.
-send_to_listener() {
-	local host=$1 port=$2 text=$3
-	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N "$host" "$port" \
-	    <<<"$text"
-	[ -z "$output" ]
-	wait_exit "$BG_PID" 10
-	[ "$WAIT_STATUS" -eq 0 ]
-	[ "$(cat "$BG_OUT")" = "$text" ]
-}
-
 @test "a client given ::1 reaches a listener on ::1" {
-	port=$(free_port)
-	start_bg "$SOCKCAT" -l ::1 "$port"
-	wait_listen "$port"
+	start_listener -l ::1 0
+	port=$PORT
 	send_to_listener ::1 "$port" "over ipv6"
 }
 
 @test "a client given [::1] in brackets reaches a listener on ::1" {
-	port=$(free_port)
-	start_bg "$SOCKCAT" -l ::1 "$port"
-	wait_listen "$port"
+	start_listener -l ::1 0
+	port=$PORT
 	send_to_listener "[::1]" "$port" "bracketed address"
 }
 
 @test "a listener given [::1] in brackets listens on ::1" {
-	port=$(free_port)
-	start_bg "$SOCKCAT" -v -l "[::1]" "$port"
-	wait_listen "$port"
+	start_listener -l "[::1]" 0
+	port=$PORT
 	wait_line "$BG_ERR" "^Listening on ::1 $port\$"
 	send_to_listener ::1 "$port" "to a bracketed listener"
 }
 
 @test "-6 -l ::1 PORT listens on ::1 and receives data from the peer" {
-	port=$(free_port)
 	echo "reply over ipv6" >"$BATS_TEST_TMPDIR/in"
-	BG_STDIN=$BATS_TEST_TMPDIR/in start_bg "$SOCKCAT" -v -N -6 -l ::1 "$port"
-	wait_listen "$port"
+	BG_STDIN=$BATS_TEST_TMPDIR/in start_listener -N -6 -l ::1 0
+	port=$PORT
 	wait_line "$BG_ERR" "^Listening on ::1 $port\$"
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N ::1 "$port" \
 	    <<<"request over ipv6"
@@ -55,17 +39,15 @@ send_to_listener() {
 }
 
 @test "a wildcard listener without -4 or -6 accepts a 127.0.0.1 client" {
-	port=$(free_port)
-	start_bg "$SOCKCAT" -v -l "$port"
-	wait_listen "$port"
+	start_listener -l 0
+	port=$PORT
 	send_to_listener 127.0.0.1 "$port" "ipv4 to the wildcard"
 	grep -Eqx 'Connection received on 127\.0\.0\.1 [0-9]+' "$BG_ERR"
 }
 
 @test "a wildcard listener without -4 or -6 accepts a ::1 client" {
-	port=$(free_port)
-	start_bg "$SOCKCAT" -v -l "$port"
-	wait_listen "$port"
+	start_listener -l 0
+	port=$PORT
 	send_to_listener ::1 "$port" "ipv6 to the wildcard"
 	grep -Eqx 'Connection received on ::1 [0-9]+' "$BG_ERR"
 }
@@ -108,8 +90,8 @@ send_to_listener() {
 }
 
 @test "-v on a wildcard listener prints Listening lines for 0.0.0.0 and ::" {
-	port=$(free_port)
-	start_bg "$SOCKCAT" -v -l "$port"
+	start_listener -l 0
+	port=$PORT
 	wait_line "$BG_ERR" "^Listening on :: $port\$"
 	grep -qxF "Listening on 0.0.0.0 $port" "$BG_ERR"
 	[ "$(wc -l <"$BG_ERR")" -eq 2 ]

@@ -21,13 +21,13 @@ wait_lines() {
 send_line() {
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N 127.0.0.1 "$1" \
 	    <<<"$2"
-	[ -z "$output" ] && [ -z "$stderr" ]
+	[ -z "$output" ]
+	[ -z "$stderr" ]
 }
 
 @test "-k serves three clients one after another and keeps listening" {
-	port=$(free_port)
-	start_bg "$SOCKCAT" -v -k -l 127.0.0.1 "$port"
-	wait_listen "$port"
+	start_listener -k -l 127.0.0.1 0
+	port=$PORT
 	send_line "$port" one
 	wait_line "$BG_OUT" '^one$'
 	send_line "$port" two
@@ -41,9 +41,8 @@ send_line() {
 }
 
 @test "-k with -c runs a new program for each of three clients" {
-	port=$(free_port)
-	start_bg "$SOCKCAT" -k -l 127.0.0.1 "$port" -c 'echo "pid $$"; cat'
-	wait_listen "$port"
+	start_listener -k -l 127.0.0.1 0 -c 'echo "pid $$"; cat'
+	port=$PORT
 	pids=()
 	for word in alpha beta gamma; do
 		run -0 --separate-stderr timeout 10 "$SOCKCAT" -N 127.0.0.1 \
@@ -58,9 +57,8 @@ send_line() {
 }
 
 @test "-k with -e /bin/cat echoes each of three clients in turn" {
-	port=$(free_port)
-	start_bg "$SOCKCAT" -k -l 127.0.0.1 "$port" -e /bin/cat
-	wait_listen "$port"
+	start_listener -k -l 127.0.0.1 0 -e /bin/cat
+	port=$PORT
 	for word in first second third; do
 		run -0 --separate-stderr timeout 10 "$SOCKCAT" -N 127.0.0.1 \
 		    "$port" <<<"$word"
@@ -70,11 +68,10 @@ send_line() {
 }
 
 @test "-k starts the next client's program only after the current one ends" {
-	port=$(free_port)
 	log=$BATS_TEST_TMPDIR/log
-	start_bg "$SOCKCAT" -k -l 127.0.0.1 "$port" \
+	start_listener -k -l 127.0.0.1 0 \
 	    -c "echo start >>'$log'; cat; echo end >>'$log'"
-	wait_listen "$port"
+	port=$PORT
 	# Client A stays until we close its stdin, a fifo only we write to:
 	# opened after A starts and kept from B, so neither client holds it.
 	mkfifo "$BATS_TEST_TMPDIR/fifo"
@@ -103,11 +100,9 @@ send_line() {
 }
 
 @test "-k gives stdin to the first client until its EOF and none to later clients" {
-	port=$(free_port)
 	echo "from the server" >"$BATS_TEST_TMPDIR/in"
-	BG_STDIN=$BATS_TEST_TMPDIR/in start_bg "$SOCKCAT" -N -k -l \
-	    127.0.0.1 "$port"
-	wait_listen "$port"
+	BG_STDIN=$BATS_TEST_TMPDIR/in start_listener -N -k -l 127.0.0.1 0
+	port=$PORT
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" 127.0.0.1 "$port" \
 	    </dev/null
 	[ "$output" = "from the server" ]
@@ -123,13 +118,11 @@ send_line() {
 }
 
 @test "-k hands stdin on to the next client when a client leaves before stdin's EOF" {
-	port=$(free_port)
 	mkfifo "$BATS_TEST_TMPDIR/fifo"
 	exec {hold}<>"$BATS_TEST_TMPDIR/fifo"
-	BG_STDIN=$BATS_TEST_TMPDIR/fifo start_bg "$SOCKCAT" -v -k -l \
-	    127.0.0.1 "$port"
+	BG_STDIN=$BATS_TEST_TMPDIR/fifo start_listener -k -l 127.0.0.1 0
 	server_err=$BG_ERR
-	wait_listen "$port"
+	port=$PORT
 	start_bg "$SOCKCAT" 127.0.0.1 "$port"
 	c1=$BG_PID c1_out=$BG_OUT
 	wait_lines "$server_err" '^Connection received' 1
@@ -183,10 +176,9 @@ send_line() {
 }
 
 @test "--idle-timeout in -k closes an idle client and the server serves the next" {
-	port=$(free_port)
-	start_bg "$SOCKCAT" -k --idle-timeout 1 -l 127.0.0.1 "$port"
+	start_listener -k --idle-timeout 1 -l 127.0.0.1 0
 	server=$BG_PID server_out=$BG_OUT
-	wait_listen "$port"
+	port=$PORT
 	# An idle client waits for an EOF that only the timeout brings.
 	start_bg python3 "$PEER" connect "$port" "$BATS_TEST_TMPDIR/idle" drain
 	wait_exit "$BG_PID" 10
@@ -198,10 +190,9 @@ send_line() {
 }
 
 @test "--idle-timeout in -k spares a client that keeps talking" {
-	port=$(free_port)
-	start_bg "$SOCKCAT" -k --idle-timeout 2 -l 127.0.0.1 "$port"
+	start_listener -k --idle-timeout 2 -l 127.0.0.1 0
 	server_out=$BG_OUT
-	wait_listen "$port"
+	port=$PORT
 	# 3 s of data in all, never 2 s apart: longer than one timeout.
 	start_bg python3 "$PEER" connect "$port" "$BATS_TEST_TMPDIR/log" \
 	    send:a sleep:0.5 send:b sleep:0.5 send:c sleep:0.5 send:d \
@@ -212,10 +203,9 @@ send_line() {
 }
 
 @test "-w in -k closes an idle client, not the listener waiting for the next" {
-	port=$(free_port)
-	start_bg "$SOCKCAT" -k -w 1 -l 127.0.0.1 "$port"
+	start_listener -k -w 1 -l 127.0.0.1 0
 	server=$BG_PID server_out=$BG_OUT
-	wait_listen "$port"
+	port=$PORT
 	start_bg python3 "$PEER" connect "$port" "$BATS_TEST_TMPDIR/idle" drain
 	wait_exit "$BG_PID" 10
 	[ "$WAIT_STATUS" -eq 0 ]
@@ -227,12 +217,11 @@ send_line() {
 }
 
 @test "-u -k takes datagrams from any peer and replies to the latest sender" {
-	port=$(free_port udp)
 	fifo=$BATS_TEST_TMPDIR/stdin
 	mkfifo "$fifo"
 	exec {hold}<>"$fifo"	# a writer stays: stdin never ends
-	BG_STDIN=$fifo start_bg "$SOCKCAT" -u -k -l 127.0.0.1 "$port"
-	wait_listen "$port" udp
+	BG_STDIN=$fifo start_listener -u -k -l 127.0.0.1 0
+	port=$PORT
 	run -0 --separate-stderr timeout 20 python3 - "$port" "$fifo" "$BG_OUT" <<'PY'
 import socket, sys, time
 port, fifo, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
@@ -271,8 +260,6 @@ PY
 }
 
 @test "-k without -l is a usage error" {
-	run -2 --separate-stderr timeout 10 "$SOCKCAT" -k 127.0.0.1 "$(free_port)" \
-	    </dev/null
-	[ -z "$output" ]
-	[[ $stderr == "sockcat: "*-k*"Try 'sockcat --help'" ]]
+	usage_error -k 127.0.0.1 "$(free_port)"
+	[[ $stderr == *-k* ]]
 }

@@ -10,7 +10,8 @@ MAN=$SOCKCAT_SRCDIR/man/sockcat.1
 @test "the man page passes mandoc -Tlint -Wwarning with no message" {
 	command -v mandoc >/dev/null || fail "mandoc is not installed"
 	run -0 --separate-stderr mandoc -Tlint -Wwarning "$MAN"
-	[ -z "$output" ] && [ -z "$stderr" ]
+	[ -z "$output" ]
+	[ -z "$stderr" ]
 }
 
 @test "every long option in --help is documented in the man page" {
@@ -72,7 +73,8 @@ man_example() {
 	local listener=$BG_PID out=$BG_OUT
 	wait_listen "$port"
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N 127.0.0.1 "$port" <"$file"
-	wait_exit "$listener" && [ "$WAIT_STATUS" -eq 0 ]
+	wait_exit "$listener"
+	[ "$WAIT_STATUS" -eq 0 ]
 	cmp "$file" "$out"
 }
 
@@ -123,7 +125,8 @@ man_example() {
 	local listener=$BG_PID out=$BG_OUT
 	wait_listen "$port" udp
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -u -q 0 127.0.0.1 "$port" <<<'<14>sockcat: hello'
-	wait_exit "$listener" && [ "$WAIT_STATUS" -eq 0 ]
+	wait_exit "$listener"
+	[ "$WAIT_STATUS" -eq 0 ]
 	[ "$(cat "$out")" = '<14>sockcat: hello' ]
 }
 
@@ -133,7 +136,8 @@ man_example() {
 	wait_line "$err" '^Listening on 127\.0\.0\.1 [0-9]+$'
 	local port
 	port=$(sed -n 's/^Listening on 127\.0\.0\.1 //p' "$err")
-	[ "$port" -gt 0 ] && [ "$port" -le 65535 ]
+	[ "$port" -gt 0 ]
+	[ "$port" -le 65535 ]
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N 127.0.0.1 "$port" <<<ping
 	wait_exit "$listener"
 	[ "$(cat "$out")" = ping ]
@@ -162,7 +166,8 @@ c.sendall(b"HTTP/1.0 200 OK\r\n\r\n{\"Version\":\"x\"}\n"); c.close()
 	wait_file "$sock"
 	[ -S "$sock" ]
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N -U "$sock" <<<hello
-	wait_exit "$listener" && [ "$WAIT_STATUS" -eq 0 ]
+	wait_exit "$listener"
+	[ "$WAIT_STATUS" -eq 0 ]
 	[ "$(cat "$out")" = hello ]
 	[ ! -e "$sock" ]
 }

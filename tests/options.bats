@@ -6,17 +6,6 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
-# usage_error ARGS...: sockcat ARGS must fail with status 2, nothing on
-# stdout, and exactly one stderr line "sockcat: ... Try 'sockcat --help'".
-usage_error() {
-	run -2 --separate-stderr timeout 10 "$SOCKCAT" "$@" </dev/null
-	[ -z "$output" ]
-	[ "${#stderr_lines[@]}" -eq 1 ]
-	[[ $stderr != *$'\n'* ]]
-	[[ $stderr == "sockcat: "* ]]
-	[[ $stderr == *"Try 'sockcat --help'"* ]]
-}
-
 # A TCP port with nothing listening on 127.0.0.1: connects are refused.
 closed_port() {
 	free_port tcp
@@ -45,11 +34,7 @@ need_offline() {
 # a bad HOST for a name to look up fails to resolve (status 1) instead,
 # and no query leaves the machine.
 offline_usage_error() {
-	run -2 --separate-stderr offline timeout 10 "$SOCKCAT" "$@" </dev/null
-	[ -z "$output" ]
-	[ "${#stderr_lines[@]}" -eq 1 ]
-	[[ $stderr == "sockcat: "* ]]
-	[[ $stderr == *"Try 'sockcat --help'" ]]
+	usage_error_of offline timeout 10 "$SOCKCAT" "$@"
 }
 
 # not_usage_error ARGS...: sockcat ARGS, offline, is no usage error: it

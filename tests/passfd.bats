@@ -40,9 +40,8 @@ PY
 
 @test "-F passes the connected TCP socket, blocking, on stdout and exits 0" {
 	local port
-	port=$(free_port)
-	start_bg "$SOCKCAT" -l 127.0.0.1 "$port"
-	wait_listen "$port"
+	start_listener -l 127.0.0.1 0
+	port=$PORT
 	run -0 take_fd "through the passed socket" -v -F 127.0.0.1 "$port"
 	[ "$output" = "$(printf '%s\n' "status 0" "bytes b'\\x00' fds 1" \
 	    "blocking True" "type tcp")" ]
@@ -55,9 +54,8 @@ PY
 
 @test "-F -u passes a connected UDP socket" {
 	local port
-	port=$(free_port udp)
-	start_bg "$SOCKCAT" -u -l 127.0.0.1 "$port"
-	wait_listen "$port" udp
+	start_listener -u -l 127.0.0.1 0
+	port=$PORT
 	run -0 take_fd "one datagram" -u -F 127.0.0.1 "$port"
 	[ "${lines[0]}" = "status 0" ]
 	[ "${lines[3]}" = "type udp" ]
@@ -76,9 +74,8 @@ PY
 
 @test "-F with stdout that is not a Unix socket fails with one line and status 1" {
 	local port
-	port=$(free_port)
-	start_bg "$SOCKCAT" -l 127.0.0.1 "$port"
-	wait_listen "$port"
+	start_listener -l 127.0.0.1 0
+	port=$PORT
 	run -1 --separate-stderr bash -c 'timeout 10 "$0" -F 127.0.0.1 "$1" \
 	    </dev/null | cat; exit "${PIPESTATUS[0]}"' "$SOCKCAT" "$port"
 	[ -z "$output" ]
@@ -93,8 +90,7 @@ PY
 	    "-e /bin/cat 127.0.0.1 9" "-c cat 127.0.0.1 9" \
 	    "-o /dev/null 127.0.0.1 9" "--output /dev/null 127.0.0.1 9"; do
 		# shellcheck disable=SC2086
-		run -2 --separate-stderr timeout 10 "$SOCKCAT" -F $args </dev/null
-		[ "${#stderr_lines[@]}" -eq 1 ]
-		[[ $stderr == "sockcat: -F cannot be used with "*"Try 'sockcat --help'" ]]
+		usage_error -F $args
+		[[ $stderr == "sockcat: -F cannot be used with "* ]]
 	done
 }

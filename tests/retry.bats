@@ -123,8 +123,6 @@ refused() {
 	for bad in "--retry 5 -l 127.0.0.1 9" "--retry x 127.0.0.1 9" \
 	    "--retry -1 127.0.0.1 9" "--retry 127.0.0.1 9"; do
 		# shellcheck disable=SC2086
-		run -2 --separate-stderr timeout 10 "$SOCKCAT" $bad </dev/null
-		[ "${#stderr_lines[@]}" -eq 1 ]
-		[[ $stderr == "sockcat: "*"Try 'sockcat --help'"* ]]
+		usage_error $bad
 	done
 }

@@ -86,16 +86,6 @@ scan() {
 	run --separate-stderr timeout 60 "$SOCKCAT" -z "$@" </dev/null
 }
 
-# usage_error ARGS...: sockcat ARGS must fail with status 2, nothing on
-# stdout, and exactly one stderr line "sockcat: ... Try 'sockcat --help'".
-usage_error() {
-	run -2 --separate-stderr timeout 10 "$SOCKCAT" "$@" </dev/null
-	[ -z "$output" ]
-	[ "${#stderr_lines[@]}" -eq 1 ]
-	[[ $stderr == "sockcat: "* ]]
-	[[ $stderr == *"Try 'sockcat --help'"* ]]
-}
-
 @test "a scan of an open port prints nothing and exits 0" {
 	local port
 	port=$(free_port)

@@ -22,11 +22,10 @@ found_sockcat() {
 @test "64 MiB arrive intact while both ends get a storm of SIGCHLD, SIGWINCH and SIGALRM" {
 	T=$BATS_TEST_TMPDIR
 	head -c 67108864 /dev/urandom >"$T/data"
-	port=$(free_port)
 	# The reader takes 256 KiB every 10 ms: a few seconds for it all.
-	start_slow_listener "$port" 0.01
+	start_slow_listener 0.01
 	local listener=$BG_PID listener_out=$BG_OUT
-	wait_listen "$port"
+	port=$PORT
 	sockcat_in "$listener"
 	local receiver=$SC_PID
 	BG_STDIN=$T/data start_bg "$SOCKCAT" -N 127.0.0.1 "$port"

@@ -82,9 +82,8 @@ tos_set() {
 
 @test "-I and -O reach the connection a listener accepts" {
 	local port
-	port=$(free_port)
-	start_bg "$SOCKCAT" -I 40000 -O 50000 -l 127.0.0.1 "$port"
-	wait_listen "$port"
+	start_listener -I 40000 -O 50000 -l 127.0.0.1 0
+	port=$PORT
 	start_bg python3 "$PEER" connect "$port" "$BATS_TEST_TMPDIR/peer" drain hold
 	wait_match 10 'rb80000,.*tb100000,' \
 	    ss -Htmn state established "sport = :$port"
@@ -195,11 +194,10 @@ tos_set() {
 
 @test "-m makes a listener ignore a client whose packets arrive with a lower TTL" {
 	local port
-	port=$(free_port)
 	# Loopback packets carry TTL 64 by default.
-	start_bg "$SOCKCAT" -m 65 -l 127.0.0.1 "$port"
+	start_listener -m 65 -l 127.0.0.1 0
 	local srv=$BG_PID srv_out=$BG_OUT
-	wait_listen "$port"
+	port=$PORT
 	run -0 timeout 20 python3 -c '
 import socket, sys
 port = int(sys.argv[1])

@@ -16,52 +16,35 @@ free_port_unnamed() {
 	echo "$port"
 }
 
-# send_to_listener PORT TEXT: a -N client sends TEXT to 127.0.0.1 PORT;
-# then the listener started last must exit 0 having printed exactly TEXT.
-send_to_listener() {
-	local port=$1 text=$2
-	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N 127.0.0.1 "$port" \
-	    <<<"$text"
-	[ -z "$output" ]
-	wait_exit "$BG_PID" 10
-	[ "$WAIT_STATUS" -eq 0 ]
-	[ "$(cat "$BG_OUT")" = "$text" ]
-}
-
 @test "a client's stdin reaches the stdout of a listener given ADDR PORT" {
-	port=$(free_port)
-	start_bg "$SOCKCAT" -l 127.0.0.1 "$port"
-	wait_listen "$port"
-	send_to_listener "$port" "hello over tcp"
+	start_listener -l 127.0.0.1 0
+	port=$PORT
+	send_to_listener 127.0.0.1 "$port" "hello over tcp"
 }
 
 @test "a listener given only PORT receives a client's data" {
-	port=$(free_port)
-	start_bg "$SOCKCAT" -l "$port"
-	wait_listen "$port"
-	send_to_listener "$port" "plain port form"
+	start_listener -l 0
+	port=$PORT
+	send_to_listener 127.0.0.1 "$port" "plain port form"
 }
 
 @test "a listener given -p PORT receives a client's data" {
-	port=$(free_port)
-	start_bg "$SOCKCAT" -l -p "$port"
-	wait_listen "$port"
-	send_to_listener "$port" "traditional -p form"
+	start_listener -l -p 0
+	port=$PORT
+	send_to_listener 127.0.0.1 "$port" "traditional -p form"
 }
 
 @test "a listener given -s ADDR -p PORT listens on ADDR and receives data" {
-	port=$(free_port)
-	start_bg "$SOCKCAT" -v -l -s 127.0.0.1 -p "$port"
-	wait_listen "$port"
+	start_listener -l -s 127.0.0.1 -p 0
+	port=$PORT
 	wait_line "$BG_ERR" "^Listening on 127\.0\.0\.1 $port\$"
-	send_to_listener "$port" "source and port form"
+	send_to_listener 127.0.0.1 "$port" "source and port form"
 }
 
 @test "data from the listener's stdin reaches the client's stdout" {
-	port=$(free_port)
 	printf 'from the listener\nsecond line\n' >"$BATS_TEST_TMPDIR/in"
-	BG_STDIN=$BATS_TEST_TMPDIR/in start_bg "$SOCKCAT" -N -l 127.0.0.1 "$port"
-	wait_listen "$port"
+	BG_STDIN=$BATS_TEST_TMPDIR/in start_listener -N -l 127.0.0.1 0
+	port=$PORT
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" 127.0.0.1 "$port" \
 	    </dev/null
 	[ "$output" = $'from the listener\nsecond line' ]
@@ -72,10 +55,9 @@ send_to_listener() {
 }
 
 @test "client and listener exchange data both ways over one connection" {
-	port=$(free_port)
 	echo "pong from listener" >"$BATS_TEST_TMPDIR/in"
-	BG_STDIN=$BATS_TEST_TMPDIR/in start_bg "$SOCKCAT" -N -l 127.0.0.1 "$port"
-	wait_listen "$port"
+	BG_STDIN=$BATS_TEST_TMPDIR/in start_listener -N -l 127.0.0.1 0
+	port=$PORT
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N 127.0.0.1 "$port" \
 	    <<<"ping from client"
 	[ "$output" = "pong from listener" ]
@@ -85,11 +67,10 @@ send_to_listener() {
 }
 
 @test "-s ADDR -p PORT binds the client's local end to that port" {
-	port=$(free_port)
+	start_listener -l 127.0.0.1 0
+	port=$PORT
 	sport=$(free_port)
 	while [ "$sport" = "$port" ]; do sport=$(free_port); done
-	start_bg "$SOCKCAT" -v -l 127.0.0.1 "$port"
-	wait_listen "$port"
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N -s 127.0.0.1 \
 	    -p "$sport" 127.0.0.1 "$port" <<<"bound"
 	wait_exit "$BG_PID" 10
@@ -105,12 +86,11 @@ received_port() {
 
 @test "-p LO-HI binds the first free port of the range, from LO up" {
 	local lo sport
-	port=$(free_port)
 	lo=$(free_ports 3)
 	# LO and LO+1 are taken by listeners: the client gets LO+2.
 	tcp_listen 127.0.0.1 "$lo" $((lo + 1))
-	start_bg "$SOCKCAT" -v -l 127.0.0.1 "$port"
-	wait_listen "$port"
+	start_listener -l 127.0.0.1 0
+	port=$PORT
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N -p "$lo-$((lo + 2))" \
 	    127.0.0.1 "$port" <<<"ranged"
 	wait_exit "$BG_PID" 10
@@ -133,14 +113,14 @@ received_port() {
 	local lo i seen=()
 	lo=$(free_ports 200)
 	for i in 1 2 3 4 5 6; do
-		port=$(free_port)
-		start_bg "$SOCKCAT" -v -l 127.0.0.1 "$port"
-		wait_listen "$port"
+		start_listener -l 127.0.0.1 0
+		port=$PORT
 		run -0 --separate-stderr timeout 10 "$SOCKCAT" -N -r \
 		    -p "$lo-$((lo + 199))" 127.0.0.1 "$port" </dev/null
 		wait_exit "$BG_PID" 10
 		seen+=("$(received_port "$BG_ERR")")
-		[ "${seen[-1]}" -ge "$lo" ] && [ "${seen[-1]}" -le $((lo + 199)) ]
+		[ "${seen[-1]}" -ge "$lo" ]
+		[ "${seen[-1]}" -le $((lo + 199)) ]
 	done
 	# Six draws from 200 all equal: odds of 1 in 200^5.
 	[ "$(printf '%s\n' "${seen[@]}" | sort -u | wc -l)" -gt 1 ]
@@ -150,8 +130,9 @@ received_port() {
 	start_bg "$SOCKCAT" -l 127.0.0.1 0 -v
 	wait_line "$BG_ERR" '^Listening on 127\.0\.0\.1 [0-9]+$'
 	port=$(sed -n 's/^Listening on 127\.0\.0\.1 \([0-9]*\)$/\1/p' "$BG_ERR")
-	[ "$port" -gt 0 ] && [ "$port" -le 65535 ]
-	send_to_listener "$port" "to a kernel-chosen port"
+	[ "$port" -gt 0 ]
+	[ "$port" -le 65535 ]
+	send_to_listener 127.0.0.1 "$port" "to a kernel-chosen port"
 }
 
 @test "-v on a client prints nc.openbsd's connection line on stderr only" {
@@ -167,9 +148,8 @@ received_port() {
 }
 
 @test "-v on a listener reports the client's address and port" {
-	port=$(free_port)
-	start_bg "$SOCKCAT" -v -l 127.0.0.1 "$port"
-	wait_listen "$port"
+	start_listener -l 127.0.0.1 0
+	port=$PORT
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N 127.0.0.1 "$port" \
 	    <<<"x"
 	wait_exit "$BG_PID" 10
@@ -178,13 +158,12 @@ received_port() {
 }
 
 @test "a listener exits after its peer closes, with stdin still open, having written all data" {
-	port=$(free_port)
 	head -c 1048576 /dev/urandom >"$BATS_TEST_TMPDIR/data"
 	mkfifo "$BATS_TEST_TMPDIR/fifo"
 	# Hold the fifo open for writing so the listener's stdin never ends.
 	exec {hold}<>"$BATS_TEST_TMPDIR/fifo"
-	BG_STDIN=$BATS_TEST_TMPDIR/fifo start_bg "$SOCKCAT" -l 127.0.0.1 "$port"
-	wait_listen "$port"
+	BG_STDIN=$BATS_TEST_TMPDIR/fifo start_listener -l 127.0.0.1 0
+	port=$PORT
 	run -0 --separate-stderr timeout 20 "$SOCKCAT" -N 127.0.0.1 "$port" \
 	    <"$BATS_TEST_TMPDIR/data"
 	wait_exit "$BG_PID" 20

@@ -198,12 +198,7 @@ ms() {
 	start_bg "$SOCKCAT" -u -W 2 -l 127.0.0.1 "$port"
 	local srv=$BG_PID srv_out=$BG_OUT srv_err=$BG_ERR
 	wait_listen "$port" udp
-	python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-for d in (b"one\n", b"two\n", b"three\n"):
-    s.sendto(d, ("127.0.0.1", int(sys.argv[1])))
-' "$port"
+	udp_send "$port" one two three
 	wait_exit "$srv" 10
 	[ "$WAIT_STATUS" -eq 0 ]
 	[ "$(cat "$srv_out")" = $'one\ntwo' ]

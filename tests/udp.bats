@@ -22,9 +22,8 @@ while True:
 }
 
 @test "a UDP client's stdin reaches a UDP listener's stdout" {
-	port=$(free_port udp)
-	start_bg "$SOCKCAT" -u -l 127.0.0.1 "$port"
-	wait_listen "$port" udp
+	start_listener -u -l 127.0.0.1 0
+	port=$PORT
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -u -q 0 127.0.0.1 \
 	    "$port" <<<"hello over udp"
 	[ -z "$output" ]
@@ -33,10 +32,9 @@ while True:
 }
 
 @test "a UDP listener's stdin goes back to its first peer" {
-	port=$(free_port udp)
 	echo "reply from listener" >"$BATS_TEST_TMPDIR/in"
-	BG_STDIN=$BATS_TEST_TMPDIR/in start_bg "$SOCKCAT" -u -l 127.0.0.1 "$port"
-	wait_listen "$port" udp
+	BG_STDIN=$BATS_TEST_TMPDIR/in start_listener -u -l 127.0.0.1 0
+	port=$PORT
 	# -W 1: the client quits once the reply has come.
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -u -W 1 127.0.0.1 \
 	    "$port" <<<"first peer"
@@ -45,17 +43,11 @@ while True:
 }
 
 @test "-W 1 makes a UDP listener quit after one datagram" {
-	port=$(free_port udp)
-	start_bg "$SOCKCAT" -u -l -W 1 127.0.0.1 "$port"
+	start_listener -u -l -W 1 127.0.0.1 0
 	listener=$BG_PID
 	listener_out=$BG_OUT
-	wait_listen "$port" udp
-	run -0 --separate-stderr python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-for d in (b"first\n", b"second\n"):
-    s.sendto(d, ("127.0.0.1", int(sys.argv[1])))
-' "$port"
+	port=$PORT
+	run -0 --separate-stderr udp_send "$port" first second
 	wait_exit "$listener" 10
 	[ "$WAIT_STATUS" -eq 0 ]
 	[ "$(cat "$listener_out")" = first ]
@@ -93,12 +85,11 @@ for d in (b"first\n", b"second\n"):
 }
 
 @test "a 60000-byte datagram arrives whole" {
-	port=$(free_port udp)
 	head -c 60000 /dev/urandom >"$BATS_TEST_TMPDIR/big"
-	start_bg "$SOCKCAT" -u -l -W 1 127.0.0.1 "$port"
+	start_listener -u -l -W 1 127.0.0.1 0
 	listener=$BG_PID
 	listener_out=$BG_OUT
-	wait_listen "$port" udp
+	port=$PORT
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -u -q 0 127.0.0.1 \
 	    "$port" <"$BATS_TEST_TMPDIR/big"
 	wait_exit "$listener" 10
@@ -118,9 +109,8 @@ for d in (b"first\n", b"second\n"):
 }
 
 @test "a dual-stack UDP listener receives from 127.0.0.1" {
-	port=$(free_port udp)
-	start_bg "$SOCKCAT" -u -l -W 1 "$port"
-	wait_listen "$port" udp
+	start_listener -u -l -W 1 0
+	port=$PORT
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -u -q 0 127.0.0.1 \
 	    "$port" <<<"from ipv4"
 	wait_exit "$BG_PID" 10
@@ -129,9 +119,8 @@ for d in (b"first\n", b"second\n"):
 }
 
 @test "a dual-stack UDP listener receives from ::1" {
-	port=$(free_port udp)
-	start_bg "$SOCKCAT" -u -l -W 1 "$port"
-	wait_listen "$port" udp
+	start_listener -u -l -W 1 0
+	port=$PORT
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -u -q 0 ::1 \
 	    "$port" <<<"from ipv6"
 	wait_exit "$BG_PID" 10

@@ -10,14 +10,6 @@ setup() {
 	SOCK=$BATS_TEST_TMPDIR/s.sock
 }
 
-# bg_child PID: the process that start_bg's timeout(1) (PID) runs.  Signals
-# go to it directly: timeout may not have recorded its child yet.
-bg_child() {
-	local pid
-	pid=$(ps -o pid= --ppid "$1" | tr -d ' ')
-	[ -n "$pid" ] && echo "$pid"
-}
-
 @test "-U carries a client's stdin to a Unix stream listener" {
 	start_bg "$SOCKCAT" -U -l "$SOCK"
 	wait_unix_listen "$SOCK"
@@ -69,14 +61,8 @@ bg_child() {
 	listener=$(bg_child "$BG_PID")
 	# Stopped, the listener sees the datagram only after its sender is gone.
 	kill -STOP "$listener"
-	run -0 --separate-stderr python3 -c '
-import os, socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[2])
-s.sendto(b"orphan datagram\n", sys.argv[1])
-s.close()
-os.unlink(sys.argv[2])
-' "$SOCK" "$BATS_TEST_TMPDIR/gone.sock"
+	run -0 --separate-stderr unix_send "$SOCK" "orphan datagram" \
+	    "$BATS_TEST_TMPDIR/gone.sock" --unlink
 	kill -CONT "$listener"
 	wait_line "$BG_OUT" '^orphan datagram$'
 }
@@ -124,12 +110,7 @@ os.unlink(sys.argv[2])
 
 @test "a listener replaces a stale socket file left at PATH" {
 	# A socket file whose owner has gone: bound, then closed without unlink.
-	python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.bind(sys.argv[1])
-s.close()
-' "$SOCK"
+	python3 "$UNIXSOCK" stale "$SOCK"
 	[ -S "$SOCK" ]
 	start_bg "$SOCKCAT" -U -l "$SOCK"
 	wait_unix_listen "$SOCK"
@@ -223,14 +204,7 @@ s.close()
 # unix_server PATH: a python3 stream listener bound at PATH that says
 # "ready" once listening, then keeps the socket for 30 s.
 unix_server() {
-	start_bg python3 -c '
-import socket, sys, time
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.bind(sys.argv[1])
-s.listen(8)
-print("ready", flush=True)
-time.sleep(30)
-' "$1"
+	start_bg python3 "$UNIXSOCK" listen "$1"
 	wait_line "$BG_OUT" '^ready$'
 }
 
@@ -290,26 +264,13 @@ open_dir_fd() {
 	dir=$BATS_TEST_TMPDIR/d
 	mkdir "$dir"
 	sock=$dir/s
-	python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.bind(sys.argv[1])
-s.close()
-' "$sock"
+	python3 "$UNIXSOCK" stale "$sock"
 	mkfifo "$BATS_TEST_TMPDIR/hold" "$BATS_TEST_TMPDIR/go"
 	exec {hold}<>"$BATS_TEST_TMPDIR/hold" {go}<>"$BATS_TEST_TMPDIR/go"
 	# The other listener, ready before the race so that it is quick:
 	# on a line, it replaces the stale file with its live socket.
-	BG_STDIN=$BATS_TEST_TMPDIR/go start_bg python3 -c '
-import os, socket, sys, time
-sys.stdin.readline()
-os.unlink(sys.argv[1])
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.bind(sys.argv[1])
-s.listen(8)
-print("ready", flush=True)
-time.sleep(30)
-' "$sock"
+	BG_STDIN=$BATS_TEST_TMPDIR/go start_bg python3 "$UNIXSOCK" listen \
+	    "$sock" --on-cue
 	other_out=$BG_OUT
 	# The lock's holder lets go when a line arrives on its fifo.
 	BG_STDIN=$BATS_TEST_TMPDIR/hold start_bg flock -x "$dir" \
