@@ -290,15 +290,23 @@ sock_listen(const struct sock_settings *s, const struct addrinfo *ai,
 			goto fail;
 	}
 	*step = STEP_BIND;
-	if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1)
-		goto fail;
-	*step = STEP_LISTEN;
-	if (s->socktype != SOCK_DGRAM && listen(fd, SOMAXCONN) == -1)
+	if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1 ||
+	    sock_listen_bound(s, fd, step) == -1)
 		goto fail;
 	return fd;
 fail:
 	sock_discard(fd);
 	return -1;
+}
+
+int
+sock_listen_bound(const struct sock_settings *s, int fd,
+    enum sock_step *step)
+{
+	*step = STEP_LISTEN;
+	if (s->socktype == SOCK_DGRAM)
+		return 0;
+	return listen(fd, SOMAXCONN);
 }
 
 int

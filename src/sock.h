@@ -119,6 +119,9 @@ int	sock_connect_again(int, const struct addrinfo *);
 int	sock_listen(const struct sock_settings *, const struct addrinfo *,
 	    int, enum sock_step *);
 
+/* A bound fd starts listening if it is a stream socket (step: LISTEN). */
+int	sock_listen_bound(const struct sock_settings *, int, enum sock_step *);
+
 /*
  * accept(2), retried on EINTR; the new descriptor is close-on-exec and
  * non-blocking (the caller checks that select() can take it).  With

@@ -116,8 +116,7 @@ sock_unix_listen(const struct sock_settings *s, const char *path,
 	    (errno != EADDRINUSE || path[0] == '@' ||
 	    unix_replace_stale(fd, path, &sun, len, step) == -1))
 		goto fail;
-	*step = STEP_LISTEN;
-	if (s->socktype != SOCK_DGRAM && listen(fd, SOMAXCONN) == -1) {
+	if (sock_listen_bound(s, fd, step) == -1) {
 		if (path[0] != '@')
 			(void)unlink(path);
 		goto fail;
