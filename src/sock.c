@@ -60,13 +60,14 @@ sock_step_word(enum sock_step step)
 	return words[step];
 }
 
-void
+int
 sock_discard(int fd)
 {
 	int	saved = errno;
 
 	(void)close(fd);
 	errno = saved;
+	return -1;
 }
 
 /*
@@ -156,8 +157,7 @@ sock_open(const struct sock_settings *s, int family, enum sock_step *step)
 		goto fail;
 	return fd;
 fail:
-	sock_discard(fd);
-	return -1;
+	return sock_discard(fd);
 }
 
 /*
@@ -209,8 +209,7 @@ sock_connect_start(const struct sock_settings *s, const struct addrinfo *ai,
 		goto fail;
 	return fd;
 fail:
-	sock_discard(fd);
-	return -1;
+	return sock_discard(fd);
 }
 
 int
@@ -295,8 +294,7 @@ sock_listen(const struct sock_settings *s, const struct addrinfo *ai,
 		goto fail;
 	return fd;
 fail:
-	sock_discard(fd);
-	return -1;
+	return sock_discard(fd);
 }
 
 int
@@ -333,10 +331,8 @@ sock_accept(int lfd, struct sockaddr_storage *peer, socklen_t *len,
 			return -1;
 		}
 	}
-	if (set_cloexec(fd) == -1 || set_nonblock(fd, true) == -1) {
-		sock_discard(fd);
-		return -1;
-	}
+	if (set_cloexec(fd) == -1 || set_nonblock(fd, true) == -1)
+		return sock_discard(fd);
 	return fd;
 }
 

@@ -64,8 +64,8 @@ const char	*sock_step_word(enum sock_step);
  */
 int	sock_open(const struct sock_settings *, int, enum sock_step *);
 
-/* close(2) a socket given up on, errno kept for the caller. */
-void	sock_discard(int);
+/* close(2) a socket given up on, errno kept; returns -1 for the caller. */
+int	sock_discard(int);
 
 /*
  * Create a socket for ai, bind it to src when not NULL (on a port of the

@@ -85,7 +85,7 @@ unix_replace_stale(int fd, const char *path, const struct sockaddr_un *sun,
 	r = bind(fd, (const struct sockaddr *)sun, len);
 out:
 	if (dfd != -1)
-		sock_discard(dfd);
+		(void)sock_discard(dfd);
 	return r;
 }
 
@@ -123,8 +123,7 @@ sock_unix_listen(const struct sock_settings *s, const char *path,
 	}
 	return fd;
 fail:
-	sock_discard(fd);
-	return -1;
+	return sock_discard(fd);
 }
 
 /*
@@ -186,6 +185,5 @@ sock_unix_connect(const struct sock_settings *s, const char *path,
 		errno = saved;
 	}
 fail:
-	sock_discard(fd);
-	return -1;
+	return sock_discard(fd);
 }

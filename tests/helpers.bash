@@ -22,7 +22,7 @@ export SOCKCAT_TIME_SCALE
 # The peers are Python, started thousands of times a run: where the system
 # has its own python3, take it before any version manager's shim on PATH
 # (pyenv's costs a second or more a call on a loaded machine, 0.2 s direct).
-if [ -x /usr/bin/python3 ] && [ "$(command -v python3)" != /usr/bin/python3 ]; then
+if [[ -x /usr/bin/python3 && $(command -v python3) != /usr/bin/python3 ]]; then
 	PATH=/usr/bin:$PATH
 fi
 
