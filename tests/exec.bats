@@ -81,10 +81,9 @@ other_port() {
 
 @test "the program's stderr is sockcat's stderr, not the socket" {
 	# Not exec_server: its -v lines would join the program's stderr.
-	port=$(free_port)
-	start_bg "$SOCKCAT" -l 127.0.0.1 "$port" \
+	start_quiet_listener tcp -l 127.0.0.1 0 \
 	    -c 'echo to-stderr >&2; echo to-socket'
-	wait_listen "$port"
+	port=$PORT
 	quiet_client
 	[ "$output" = to-socket ]
 	wait_exit "$BG_PID" 10

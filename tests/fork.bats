@@ -80,9 +80,8 @@ PY
 }
 
 @test "--fork -e /bin/cat echoes 30 concurrent clients and leaves no zombie" {
-	port=$(free_port)
-	start_bg "$SOCKCAT" --fork -l 127.0.0.1 "$port" -e /bin/cat
-	wait_listen "$port"
+	start_quiet_listener tcp --fork -l 127.0.0.1 0 -e /bin/cat
+	port=$PORT
 	server=$(server_pid)
 	[ "$(cat "/proc/$server/comm")" = sockcat ]
 	run -0 --separate-stderr many_clients "$port" 30 65536

@@ -461,6 +461,28 @@ start_listener() {
 	PORT=$(bound_port "$BG_ERR")
 }
 
+# start_quiet_listener tcp|udp ARGS...: like start_listener, for a test
+# that needs sockcat's stderr as it is (no -v): ARGS listen on port 0,
+# and PORT is read from the socket table for the listener's PID (ss -p).
+start_quiet_listener() {
+	local kind=$1 pid
+	shift
+	start_bg "$SOCKCAT" "$@"
+	pid=$(server_pid) || return 1
+	wait_until 10 socket_port "$kind" "$pid" >/dev/null || return 1
+	PORT=$(socket_port "$kind" "$pid")
+}
+
+# socket_port tcp|udp PID: the port PID listens on (TCP) or is bound to
+# (UDP), from ss -p; fails while it has none.
+socket_port() {
+	local flag=-Htlnp
+	[ "$1" = udp ] && flag=-Hulnp
+	ss "$flag" | awk -v p="pid=$2," 'index($0, p) {
+		n = split($4, a, ":"); print a[n]; f = 1; exit
+	} END { exit !f }'
+}
+
 # bound_port FILE: wait for the first `-v` line "Listening on ADDR PORT"
 # (or "Bound on ADDR PORT", datagrams) in FILE and print its PORT.
 bound_port() {

@@ -76,10 +76,9 @@ ms() {
 
 @test "--idle-timeout also closes a listener's silent client connection" {
 	local port
-	port=$(free_port)
-	start_bg "$SOCKCAT" --idle-timeout 1 -l 127.0.0.1 "$port"
+	start_quiet_listener tcp --idle-timeout 1 -l 127.0.0.1 0
+	port=$PORT
 	local srv=$BG_PID srv_out=$BG_OUT srv_err=$BG_ERR
-	wait_listen "$port"
 	start_bg python3 "$PEER" connect "$port" "$BATS_TEST_TMPDIR/peer" \
 	    'send:ping\n' hold
 	wait_exit "$srv" 10
@@ -90,10 +89,9 @@ ms() {
 
 @test "-w is ignored while listening for the first client" {
 	local port
-	port=$(free_port)
-	start_bg "$SOCKCAT" -w 1 -l 127.0.0.1 "$port"
+	start_quiet_listener tcp -w 1 -l 127.0.0.1 0
+	port=$PORT
 	local srv=$BG_PID srv_out=$BG_OUT srv_err=$BG_ERR
-	wait_listen "$port"
 	# Still listening two seconds and more after a -w of one second.
 	if wait_exit "$srv" 3; then
 		echo "the listener quit before any client: $WAIT_STATUS" >&2
@@ -194,10 +192,9 @@ ms() {
 
 @test "-W N quits after N datagrams received" {
 	local port
-	port=$(free_port udp)
-	start_bg "$SOCKCAT" -u -W 2 -l 127.0.0.1 "$port"
+	start_quiet_listener udp -u -W 2 -l 127.0.0.1 0
+	port=$PORT
 	local srv=$BG_PID srv_out=$BG_OUT srv_err=$BG_ERR
-	wait_listen "$port" udp
 	udp_send "$port" one two three
 	wait_exit "$srv" 10
 	[ "$WAIT_STATUS" -eq 0 ]
