@@ -39,6 +39,12 @@ nap() {
 }
 
 # free_port [tcp|udp]: print a port nothing on 127.0.0.1 or ::1 is bound to.
+# Only for a port that must be known before anything listens on it: a
+# Python peer's, a client's own (-p), one a client retries before its
+# listener comes, one that must be closed, or one that must be free in
+# both families.  Where sockcat listens, listen on port 0 and read the
+# port back (start_listener, start_quiet_listener): picking first races
+# with other tests under make -j.
 free_port() {
 	python3 - "${1:-tcp}" <<'PY'
 import socket, sys

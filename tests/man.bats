@@ -67,11 +67,11 @@ man_example() {
 }
 
 @test "example: a file copied with a listener and a -N sender arrives whole" {
-	local port=$(free_port) file=$BATS_TEST_TMPDIR/backup.tar
+	local port file=$BATS_TEST_TMPDIR/backup.tar
 	head -c 300000 /dev/urandom >"$file"
-	start_bg "$SOCKCAT" -l 127.0.0.1 "$port"
+	start_quiet_listener tcp -l 127.0.0.1 0
 	local listener=$BG_PID out=$BG_OUT
-	wait_listen "$port"
+	port=$PORT
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N 127.0.0.1 "$port" <"$file"
 	wait_exit "$listener"
 	[ "$WAIT_STATUS" -eq 0 ]
@@ -120,10 +120,10 @@ man_example() {
 }
 
 @test "example: one UDP datagram sent with -q 0 reaches a -u -l -W 1 listener, which exits" {
-	local port=$(free_port udp)
-	start_bg "$SOCKCAT" -u -l -W 1 127.0.0.1 "$port"
+	local port
+	start_quiet_listener udp -u -l -W 1 127.0.0.1 0
 	local listener=$BG_PID out=$BG_OUT
-	wait_listen "$port" udp
+	port=$PORT
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -u -q 0 127.0.0.1 "$port" <<<'<14>sockcat: hello'
 	wait_exit "$listener"
 	[ "$WAIT_STATUS" -eq 0 ]
@@ -173,10 +173,10 @@ c.sendall(b"HTTP/1.0 200 OK\r\n\r\n{\"Version\":\"x\"}\n"); c.close()
 }
 
 @test "example: -6 -s ::1 -p binds the client and -o records a hex dump" {
-	local port=$(free_port) src=$(free_port) dump=$BATS_TEST_TMPDIR/session.hex
-	start_bg "$SOCKCAT" -v -6 -l ::1 "$port"
+	local port src=$(free_port) dump=$BATS_TEST_TMPDIR/session.hex
+	start_listener -6 -l ::1 0
 	local listener=$BG_PID err=$BG_ERR
-	wait_listen "$port"
+	port=$PORT
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N -6 -s ::1 -p "$src" -o "$dump" ::1 "$port" <<<hello
 	wait_exit "$listener"
 	grep -qx "Connection received on ::1 $src" "$err"
@@ -184,10 +184,10 @@ c.sendall(b"HTTP/1.0 200 OK\r\n\r\n{\"Version\":\"x\"}\n"); c.close()
 }
 
 @test "example: -vv reports the byte counts when the copy ends" {
-	local port=$(free_port) file=$BATS_TEST_TMPDIR/disk.img
+	local port file=$BATS_TEST_TMPDIR/disk.img
 	head -c 12345 /dev/urandom >"$file"
-	start_bg "$SOCKCAT" -l 127.0.0.1 "$port"
-	wait_listen "$port"
+	start_quiet_listener tcp -l 127.0.0.1 0
+	port=$PORT
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -vv -N 127.0.0.1 "$port" <"$file"
 	[[ "$stderr" =~ sockcat:\ 12345\ bytes\ sent,\ 0\ bytes\ received\ in\ [0-9]+\.[0-9]{3}\ seconds ]]
 }

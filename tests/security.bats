@@ -78,10 +78,9 @@ ignoring_child() {
 }
 
 @test "a TCP --fork child keeps SIGHUP ignored when sockcat started with it ignored" {
-	port=$(free_port)
-	start_ignoring "$SOCKCAT" --fork -l 127.0.0.1 "$port" \
+	start_ignoring "$SOCKCAT" -v --fork -l 127.0.0.1 0 \
 	    -c 'while read -r x; do echo "got $x"; done'
-	wait_listen "$port"
+	port=$(bound_port "$BG_ERR")
 	mkfifo "$BATS_TEST_TMPDIR/fifo"
 	BG_STDIN=$BATS_TEST_TMPDIR/fifo start_bg "$SOCKCAT" 127.0.0.1 "$port"
 	client_out=$BG_OUT

@@ -308,10 +308,9 @@ print("sent")
 @test "-Z exits 1 with a clear message where DCCP is missing, or carries data where it exists" {
 	if python3 -c 'import socket; socket.socket(socket.AF_INET, 6, 33)' 2>/dev/null; then
 		local port
-		port=$(free_port)
-		start_bg "$SOCKCAT" -Z -l 127.0.0.1 "$port"
+		start_listener -Z -l 127.0.0.1 0
 		local srv=$BG_PID srv_out=$BG_OUT
-		wait_match 10 . ss -Hdln "sport = :$port"
+		port=$PORT
 		run -0 --separate-stderr timeout 10 "$SOCKCAT" -Z -N 127.0.0.1 "$port" <<<dccp
 		wait_exit "$srv" 10
 		[ "$(cat "$srv_out")" = dccp ]
