@@ -36,92 +36,12 @@ CPU_MAX_MS=100
 # `none` nothing, or any other word: that word and a newline (without
 # sending).  Prints "N clients served".
 clients() {
-	timeout 90 python3 -c "$CLIENTS_PY" "$@"
+	timeout 90 python3 "$SOCKCAT_SRCDIR/tests/clients.py" "$@"
 }
 
-read -r -d '' CLIENTS_PY <<'PY' || true
-import socket, sys, threading
-port, n, width, kind = (int(sys.argv[1]), int(sys.argv[2]),
-                        int(sys.argv[3]), sys.argv[4])
-failures = []
-
-def one(i):
-    s = socket.create_connection(("127.0.0.1", port), timeout=20)
-    line = b"client %d\n" % i
-    if kind in ("echo", "none"):
-        s.sendall(line)
-        s.shutdown(socket.SHUT_WR)
-    got = b""
-    while True:
-        b = s.recv(4096)
-        if not b:
-            break
-        got += b
-    s.close()
-    want = {"echo": line, "none": b""}.get(kind, kind.encode() + b"\n")
-    if got != want:
-        failures.append("client %d: got %r, wanted %r" % (i, got, want))
-
-def worker(k):
-    for i in range(k, n, width):
-        try:
-            one(i)
-        except OSError as e:
-            failures.append("client %d: %s" % (i, e))
-
-threads = [threading.Thread(target=worker, args=(k,)) for k in range(width)]
-for t in threads:
-    t.start()
-for t in threads:
-    t.join()
-if failures:
-    sys.exit("\n".join(failures[:10]))
-print("%d clients served" % n)
-PY
-
-# HELD_PY PORT N KIND DIR: N clients of 127.0.0.1 PORT connected at
-# once, each sending its own line.  With KIND `echo-now` each must get its
-# line back at once (N servers at work together), then "ready" is
-# printed; with `echo` or `none`, "ready" comes as soon as all are
-# connected.  Once DIR/release exists, each shuts down its write side and
-# reads to EOF: all it got must be its line (`echo`, `echo-now`) or
-# nothing (`none`).  Ends with "done".  Run in the background:
-# start_bg_for SECONDS python3 -c "$HELD_PY" PORT N KIND DIR.
-read -r -d '' HELD_PY <<'PY' || true
-import os, socket, sys, time
-port, n, kind, release = (int(sys.argv[1]), int(sys.argv[2]), sys.argv[3],
-                          os.path.join(sys.argv[4], "release"))
-
-def read_until(s, count=None):
-    got = b""
-    while count is None or len(got) < count:
-        b = s.recv(4096)
-        if not b:
-            break
-        got += b
-    return got
-
-conns = [socket.create_connection(("127.0.0.1", port), timeout=25)
-         for _ in range(n)]
-early = [b""] * n
-for i, s in enumerate(conns):
-    s.sendall(b"client %d\n" % i)
-if kind == "echo-now":
-    for i, s in enumerate(conns):
-        early[i] = read_until(s, len(b"client %d\n" % i))
-print("ready", flush=True)
-while not os.path.exists(release):
-    time.sleep(0.02)
-for s in conns:
-    s.shutdown(socket.SHUT_WR)
-for i, s in enumerate(conns):
-    got = early[i] + read_until(s)
-    want = b"" if kind == "none" else b"client %d\n" % i
-    if got != want:
-        sys.exit("client %d: got %r, wanted %r" % (i, got, want))
-    s.close()
-print("done", flush=True)
-PY
+# N clients held open together (see tests/heldclients.py), run in the
+# background: start_bg_for SECONDS python3 "$HELD" PORT N KIND DIR.
+HELD=$SOCKCAT_SRCDIR/tests/heldclients.py
 
 # cpu_over_window PID: the CPU time PID uses in CPU_WINDOW_S seconds.
 cpu_over_window() {
@@ -202,7 +122,7 @@ cpu_over_window() {
 	server=$(server_pid)
 	grep -q '^Max open files *64 ' "/proc/$server/limits"
 	fds=$(fd_count "$server")
-	start_bg_for 90 python3 -c "$HELD_PY" "$port" 100 echo-now \
+	start_bg_for 90 python3 "$HELD" "$port" 100 echo-now \
 	    "$BATS_TEST_TMPDIR"
 	held_out=$BG_OUT
 	held=$BG_PID
@@ -241,7 +161,7 @@ saturate_then_recover() {
 	server=$(server_pid)
 	fds=$(fd_count "$server")
 	prlimit --pid "$server" --nofile="$(lowest_free_fd "$server"):"
-	start_bg_for 90 python3 -c "$HELD_PY" "$port" 100 "$kind" \
+	start_bg_for 90 python3 "$HELD" "$port" 100 "$kind" \
 	    "$BATS_TEST_TMPDIR"
 	held_out=$BG_OUT
 	held=$BG_PID

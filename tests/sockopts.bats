@@ -8,38 +8,9 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
-# A UDP receiver.  Usage: python3 -c "$DGRAM_PY" FAMILY PORT
-# FAMILY is 4 (127.0.0.1) or 6 (::1).  Prints "tos=N ttl=N data=..."
-# for the first datagram, TOS/traffic class and TTL/hop limit as the
-# kernel saw them arrive.
-DGRAM_PY='
-import socket, sys
-fam, port = sys.argv[1], int(sys.argv[2])
-IP_RECVTOS = getattr(socket, "IP_RECVTOS", 13)
-IP_RECVTTL = getattr(socket, "IP_RECVTTL", 12)
-if fam == "6":
-    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
-    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_RECVTCLASS, 1)
-    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_RECVHOPLIMIT, 1)
-    s.bind(("::1", port))
-else:
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.setsockopt(socket.IPPROTO_IP, IP_RECVTOS, 1)
-    s.setsockopt(socket.IPPROTO_IP, IP_RECVTTL, 1)
-    s.bind(("127.0.0.1", port))
-data, anc, _, _ = s.recvmsg(65536, 1024)
-tos = ttl = None
-for level, kind, d in anc:
-    if level == socket.IPPROTO_IP and kind == socket.IP_TOS:
-        tos = d[0]
-    elif level == socket.IPPROTO_IP and kind == socket.IP_TTL:
-        ttl = int.from_bytes(d[:4], sys.byteorder)
-    elif level == socket.IPPROTO_IPV6 and kind == socket.IPV6_TCLASS:
-        tos = int.from_bytes(d[:4], sys.byteorder)
-    elif level == socket.IPPROTO_IPV6 and kind == socket.IPV6_HOPLIMIT:
-        ttl = int.from_bytes(d[:4], sys.byteorder)
-print("tos=%s ttl=%s data=%s" % (tos, ttl, data.decode(errors="replace").strip()), flush=True)
-'
+# A UDP receiver that prints the TOS/traffic class and TTL/hop limit of
+# the first datagram (see its usage).
+DGRAM_RECV=$SOCKCAT_SRCDIR/tests/dgramrecv.py
 
 # wait_match SECONDS REGEX CMD...: poll until CMD's output matches REGEX.
 wait_match() {
@@ -113,7 +84,7 @@ tos_set() {
 @test "-T and -M mark the UDP datagrams sent with that TOS and TTL" {
 	local port
 	port=$(free_port udp)
-	start_bg python3 -c "$DGRAM_PY" 4 "$port"
+	start_bg python3 "$DGRAM_RECV" 4 "$port"
 	local rx=$BG_PID rx_out=$BG_OUT
 	wait_listen "$port" udp
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -u -q 0 -T ef -M 7 \
@@ -125,7 +96,7 @@ tos_set() {
 @test "without -T and -M datagrams leave with the default TOS and TTL" {
 	local port
 	port=$(free_port udp)
-	start_bg python3 -c "$DGRAM_PY" 4 "$port"
+	start_bg python3 "$DGRAM_RECV" 4 "$port"
 	local rx=$BG_PID rx_out=$BG_OUT
 	wait_listen "$port" udp
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -u -q 0 127.0.0.1 "$port" <<<probe
@@ -138,7 +109,7 @@ tos_set() {
 	    2>/dev/null || skip "no IPv6 loopback"
 	local port
 	port=$(free_port udp)
-	start_bg python3 -c "$DGRAM_PY" 6 "$port"
+	start_bg python3 "$DGRAM_RECV" 6 "$port"
 	local rx=$BG_PID rx_out=$BG_OUT
 	wait_listen "$port" udp
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -u -q 0 -T af41 -M 9 \
@@ -296,7 +267,7 @@ print("sent")
 @test "-b leaves ordinary UDP traffic working" {
 	local port
 	port=$(free_port udp)
-	start_bg python3 -c "$DGRAM_PY" 4 "$port"
+	start_bg python3 "$DGRAM_RECV" 4 "$port"
 	local rx=$BG_PID rx_out=$BG_OUT
 	wait_listen "$port" udp
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -u -b -q 0 127.0.0.1 "$port" <<<bcast
