@@ -33,19 +33,7 @@ send_from() {
 # 127.0.0.1), then "refused" from 127.0.0.2 and "stranger" from another
 # 127.0.0.1 port, then "second" from the peer: one datagram each.
 peer_then_others() {
-	python3 -c '
-import socket, sys
-port = int(sys.argv[1])
-def sock(src):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind((src, 0))
-    return s
-peer, refused, stranger = sock("127.0.0.1"), sock("127.0.0.2"), sock("127.0.0.1")
-peer.sendto(b"first\n", ("127.0.0.1", port))
-refused.sendto(b"refused\n", ("127.0.0.1", port))
-stranger.sendto(b"stranger\n", ("127.0.0.1", port))
-peer.sendto(b"second\n", ("127.0.0.1", port))
-' "$1"
+	python3 "$SOCKCAT_SRCDIR/tests/peerthenothers.py" "$1"
 }
 
 # refused_line SRC: the -v line of a datagram from SRC kept out.

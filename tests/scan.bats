@@ -46,16 +46,7 @@ tcp_filtered() {
 # udp_listen HOST PORT: a python3 UDP socket on PORT reading and
 # discarding datagrams, so no ICMP port unreachable comes back.
 udp_listen() {
-	start_bg python3 -c '
-import socket, sys
-host = sys.argv[1]
-fam = socket.AF_INET6 if ":" in host else socket.AF_INET
-s = socket.socket(fam, socket.SOCK_DGRAM)
-s.bind((host, int(sys.argv[2])))
-print("ready", flush=True)
-while True:
-    s.recv(65536)
-' "$1" "$2"
+	start_bg python3 "$SOCKCAT_SRCDIR/tests/udplisten.py" "$1" "$2"
 	wait_line "$BG_OUT" '^ready$'
 	wait_listen "$2" udp
 }
