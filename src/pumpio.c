@@ -288,8 +288,10 @@ net_writable(struct pump *p, long long now)
 static void
 zc_fall_back(struct pump *p, struct flow *f)
 {
-	size_t	cap = f->zp.len > PUMP_BUF_SIZE ? f->zp.len : PUMP_BUF_SIZE;
+	size_t	cap = PUMP_BUF_SIZE;
 
+	if (f->zp.len > cap)
+		cap = f->zp.len;
 	f->zc = false;
 	buf_init(&f->q, cap);
 	if (zpipe_to_buf(&f->zp, &f->q) == 0)
@@ -306,7 +308,8 @@ zc_readable(struct pump *p, struct flow *f, long long now)
 {
 	ssize_t	n = zpipe_fill(&f->zp, f->src);
 
-	if (n == -1 && zc_refused(errno)) {
+	/* Refused, or no pipe to be had (EMFILE): copy instead. */
+	if (n == -1 && (zc_refused(errno) || f->zp.rd < 0)) {
 		zc_fall_back(p, f);
 		return;
 	}

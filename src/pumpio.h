@@ -30,7 +30,7 @@ struct flow {
 	struct buf	 q;
 	bool		 src_eof;	/* no more to read */
 	bool		 dst_gone;	/* the sink failed: write no more */
-	bool		 zc;		/* zero-copy: the bytes go through zp */
+	bool		 zc;		/* zero copy: through zp */
 	struct zpipe	 zp;
 };
 

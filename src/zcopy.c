@@ -22,12 +22,12 @@
 /*
  * The pipe's size, asked of F_SETPIPE_SZ (a pipe made past the user's
  * pipe-user-pages-soft gets less, and the request fails: no matter).
- * Measured on loopback TCP, file to /dev/null: 64 KiB moves twice the
- * bytes of 256 KiB or 1 MiB at half the CPU (a larger splice into a
- * socket is sent as one corked burst); smaller is slower again.
+ * Measured on loopback TCP, a file to /dev/null: 64 KiB moves twice the
+ * bytes a second of 256 KiB or 1 MiB, at half the CPU; 32 KiB and less
+ * are slower again.
  */
 #define ZPIPE_WANT	65536
-#define ZPIPE_DEFAULT	65536		/* if F_GETPIPE_SZ cannot say */
+#define ZPIPE_DEFAULT	65536	/* if F_GETPIPE_SZ cannot say */
 #define ZC_FLAGS	(SPLICE_F_NONBLOCK | SPLICE_F_MOVE)
 
 /* A descriptor splice(2) may be tried on. */

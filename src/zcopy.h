@@ -17,9 +17,9 @@
 struct zpipe {
 	int	 rd;
 	int	 wr;
-	size_t	 len;		/* bytes in the pipe, not yet at the sink */
-	size_t	 cap;		/* what the pipe holds, as it reports */
-	bool	 full;		/* it took nothing: wait for the sink */
+	size_t	 len;		/* bytes in it, not yet sent on */
+	size_t	 cap;		/* what it holds, as it says */
+	bool	 full;		/* it took none: wait for the sink */
 };
 
 /*

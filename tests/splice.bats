@@ -16,6 +16,19 @@ setup() {
 	DATA=$BATS_TEST_TMPDIR/data
 	head -c $((8 * 1024 * 1024 + 4099)) /dev/urandom >"$DATA"
 	OUT=$BATS_TEST_TMPDIR/out
+	# ST TRACE SOCKCAT ARGS...: its splice calls in TRACE; the default
+	# path (SOCKCAT_NO_SPLICE unset) unless ST_ENV says otherwise, and no
+	# LeakSanitizer, which cannot run under ptrace.
+	export ST=$BATS_TEST_TMPDIR/st
+	cat >"$ST" <<'SH'
+#!/bin/sh
+t=$1
+shift
+exec env ${ST_ENV:--u SOCKCAT_NO_SPLICE} \
+    ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+    strace -f -qq -e trace=splice -o "$t" "$@"
+SH
+	chmod +x "$ST"
 }
 
 # need_splice: skip unless this build calls splice(2) at all (configure
@@ -25,15 +38,6 @@ need_splice() {
 	command -v nm >/dev/null || skip "nm is not installed"
 	nm -D "$SOCKCAT" | grep -qw splice ||
 	    skip "this build has no splice (HAVE_SPLICE unset)"
-}
-
-# traced TRACE ARGS...: sockcat ARGS under strace, its splice calls in
-# TRACE, with the default path (no SOCKCAT_NO_SPLICE).
-traced() {
-	local trace=$1
-	shift
-	timeout 30 env -u SOCKCAT_NO_SPLICE strace -f -qq -e trace=splice \
-	    -o "$trace" "$SOCKCAT" "$@"
 }
 
 # spliced TRACE FD in|out: TRACE shows bytes spliced from (in) or to (out)
@@ -88,11 +92,9 @@ spliced() {
 	need_splice
 	# The listener: socket -> file (out to 1); the client: file -> socket
 	# (in from 0), then pipe -> socket and socket -> pipe.
-	start_bg env -u SOCKCAT_NO_SPLICE strace -f -qq -e trace=splice \
-	    -o "$BATS_TEST_TMPDIR/l.trace" "$SOCKCAT" -v -l 127.0.0.1 0
+	start_bg "$ST" "$BATS_TEST_TMPDIR/l.trace" "$SOCKCAT" -v -l 127.0.0.1 0
 	PORT=$(bound_port "$BG_ERR")
-	run -0 timeout 30 env -u SOCKCAT_NO_SPLICE strace -f -qq \
-	    -e trace=splice -o "$BATS_TEST_TMPDIR/c.trace" \
+	run -0 timeout 30 "$ST" "$BATS_TEST_TMPDIR/c.trace" \
 	    "$SOCKCAT" -N 127.0.0.1 "$PORT" <"$DATA"
 	wait_exit "$BG_PID" 30
 	[ "$WAIT_STATUS" -eq 0 ]
@@ -101,8 +103,8 @@ spliced() {
 	spliced "$BATS_TEST_TMPDIR/l.trace" 1 out
 	# Pipes on the client's side: stdin -> socket and socket -> stdout.
 	BG_STDIN=$DATA start_listener -N -l 127.0.0.1 0
-	run -0 timeout 30 sh -c 'cat "$5" | env -u SOCKCAT_NO_SPLICE strace \
-	    -f -qq -e trace=splice -o "$1" "$2" -N 127.0.0.1 "$3" | cat >"$4"' \
+	run -0 timeout 30 sh -c \
+	    'cat "$5" | "$ST" "$1" "$2" -N 127.0.0.1 "$3" | cat >"$4"' \
 	    sh "$BATS_TEST_TMPDIR/p.trace" "$SOCKCAT" "$PORT" "$OUT" "$DATA"
 	cmp "$DATA" "$OUT"
 	wait_exit "$BG_PID" 30
@@ -118,8 +120,7 @@ spliced() {
 	    "--output $BATS_TEST_TMPDIR/raw" "-i 0.001" -t "-W 100000"; do
 		start_listener -l 127.0.0.1 0
 		# shellcheck disable=SC2086 # opts: words on purpose
-		run -0 timeout 60 env -u SOCKCAT_NO_SPLICE strace -f -qq \
-		    -e trace=splice -o "$BATS_TEST_TMPDIR/t" "$SOCKCAT" \
+		run -0 timeout 60 "$ST" "$BATS_TEST_TMPDIR/t" "$SOCKCAT" \
 		    $opts -N 127.0.0.1 "$PORT" <"$SOCKCAT_SRCDIR/README"
 		wait_exit "$BG_PID" 30
 		[ "$WAIT_STATUS" -eq 0 ]
@@ -131,15 +132,15 @@ spliced() {
 @test "SOCKCAT_NO_SPLICE=1 forces the copying path, other values do not" {
 	need_splice
 	start_listener -l 127.0.0.1 0
-	run -0 timeout 30 env SOCKCAT_NO_SPLICE=1 strace -f -qq \
-	    -e trace=splice -o "$BATS_TEST_TMPDIR/t" "$SOCKCAT" \
+	run -0 timeout 30 env ST_ENV=SOCKCAT_NO_SPLICE=1 "$ST" \
+	    "$BATS_TEST_TMPDIR/t" "$SOCKCAT" \
 	    -N 127.0.0.1 "$PORT" <"$DATA"
 	wait_exit "$BG_PID" 30
 	cmp "$DATA" "$BG_OUT"
 	! grep -q splice "$BATS_TEST_TMPDIR/t"
 	start_listener -l 127.0.0.1 0
-	run -0 timeout 30 env SOCKCAT_NO_SPLICE=0 strace -f -qq \
-	    -e trace=splice -o "$BATS_TEST_TMPDIR/t0" "$SOCKCAT" \
+	run -0 timeout 30 env ST_ENV=SOCKCAT_NO_SPLICE=0 "$ST" \
+	    "$BATS_TEST_TMPDIR/t0" "$SOCKCAT" \
 	    -N 127.0.0.1 "$PORT" <"$DATA"
 	wait_exit "$BG_PID" 30
 	cmp "$DATA" "$BG_OUT"
@@ -149,8 +150,8 @@ spliced() {
 @test "--send-only splices what it sends, reads what it discards" {
 	need_splice
 	BG_STDIN=$SOCKCAT_SRCDIR/README start_listener -N -l 127.0.0.1 0
-	run -0 traced "$BATS_TEST_TMPDIR/t" --send-only -N \
-	    127.0.0.1 "$PORT" <"$DATA"
+	run -0 timeout 30 "$ST" "$BATS_TEST_TMPDIR/t" "$SOCKCAT" --send-only \
+	    -N 127.0.0.1 "$PORT" <"$DATA"
 	[ -z "$output" ]
 	wait_exit "$BG_PID" 30
 	cmp "$DATA" "$BG_OUT"
@@ -195,7 +196,8 @@ spliced() {
 		BG_STDIN=$DATA start_listener -l 127.0.0.1 0
 		run -0 --separate-stderr timeout 30 bash -c \
 		    '"$1" $2 127.0.0.1 "$3" </dev/null | head -c 1000 >"$4"
-		    echo "${PIPESTATUS[0]}"' sh "$SOCKCAT" "$path" "$PORT" "$OUT"
+		    echo "${PIPESTATUS[0]}"' \
+		    sh "$SOCKCAT" "$path" "$PORT" "$OUT"
 		[ "$output" = 0 ]
 		[ -z "$stderr" ]
 		cmp -n 1000 "$DATA" "$OUT"
@@ -219,8 +221,8 @@ spliced() {
 	need_splice
 	BG_STDIN=$DATA start_listener -N -l 127.0.0.1 0
 	: >"$OUT"
-	run -0 timeout 30 bash -c 'env -u SOCKCAT_NO_SPLICE strace -f -qq \
-	    -e trace=splice -o "$1" "$2" 127.0.0.1 "$3" </dev/null >>"$4"' \
+	run -0 timeout 30 bash -c \
+	    '"$ST" "$1" "$2" 127.0.0.1 "$3" </dev/null >>"$4"' \
 	    sh "$BATS_TEST_TMPDIR/t" "$SOCKCAT" "$PORT" "$OUT"
 	cmp "$DATA" "$OUT"
 	# Bytes came into the pipe, then the pipe -> stdout splice of what it
@@ -239,7 +241,7 @@ spliced() {
 	# the rest of its stdin.
 	run -1 --separate-stderr timeout 30 "$SOCKCAT" -N 127.0.0.1 "$PORT" \
 	    </dev/zero
-	[[ $stderr == "sockcat: peer closed before all of standard input was sent: "* ]]
+	[[ $stderr == "sockcat: peer closed before all of standard input"* ]]
 	wait_exit "$BG_PID" 30
 	[ "$WAIT_STATUS" -eq 0 ]
 	head -c 3145728 /dev/zero | cmp - "$BG_OUT"
@@ -255,23 +257,41 @@ spliced() {
 }
 
 @test "a peer that resets mid-transfer: status 1, the copying path's message" {
+	reset="sockcat: connection failed: Connection reset by peer"
 	for path in "" --no-splice; do
 		port=$(free_port)
 		start_peer "$port" "sendfile:$DATA" reset
 		run -1 --separate-stderr timeout 30 "$SOCKCAT" $path \
 		    127.0.0.1 "$port" </dev/null >"$OUT"
-		[ "$stderr" = "sockcat: connection failed: Connection reset by peer" ]
+		[ "$stderr" = "$reset" ]
 		wait_exit "$BG_PID" 30
 	done
 }
 
 @test "a peer that resets while being sent to: status as on the copying path" {
+	reset="sockcat: connection failed: Connection reset by peer"
 	for path in "" --no-splice; do
 		port=$(free_port)
 		start_peer "$port" sleep:0.5 reset
 		run -1 --separate-stderr timeout 30 "$SOCKCAT" $path \
 		    127.0.0.1 "$port" <"$DATA"
-		[ "$stderr" = "sockcat: connection failed: Connection reset by peer" ]
+		[ "$stderr" = "$reset" ]
 		wait_exit "$BG_PID" 30
 	done
+}
+
+@test "no descriptor left for the pipe (ulimit -n 5): the flow copies" {
+	start_listener -l 127.0.0.1 0
+	# Only 0, 1 and 2 open before: the socket is 3, the pipe cannot be.
+	run -0 --separate-stderr timeout 30 env -u SOCKCAT_NO_SPLICE bash -c \
+	    'for fd in /proc/$$/fd/*; do
+		fd=${fd##*/}
+		[ "$fd" -gt 2 ] && eval "exec $fd>&-"
+	    done
+	    ulimit -n 5 && exec "$1" -N 127.0.0.1 "$2" <"$3"' \
+	    sh "$SOCKCAT" "$PORT" "$DATA"
+	[ -z "$stderr" ]
+	wait_exit "$BG_PID" 30
+	[ "$WAIT_STATUS" -eq 0 ]
+	cmp "$DATA" "$BG_OUT"
 }
