@@ -163,28 +163,20 @@ pump_ready(struct pump *p, long long now, fd_set *rfds, fd_set *wfds)
 {
 	if (p->watch_stdout && FD_ISSET(p->down.dst, rfds))
 		flow_sink_gone(&p->down);	/* as EPIPE would say */
-	if (FD_ISSET(p->down.src, rfds)) {
-		if (p->down.zc)
-			zc_readable(p, &p->down, now);
-		else
+	if (p->down.zc)
+		zc_ready(p, &p->down, now, rfds, wfds);
+	else {
+		if (FD_ISSET(p->down.src, rfds))
 			net_readable(p, now);
-	}
-	if (FD_ISSET(p->down.dst, wfds) && !p->down.dst_gone) {
-		if (p->down.zc)
-			zc_writable(p, &p->down);
-		else
+		if (FD_ISSET(p->down.dst, wfds) && !p->down.dst_gone)
 			local_writable(p);
 	}
-	if (p->up.src >= 0 && FD_ISSET(p->up.src, rfds)) {
-		if (p->up.zc)
-			zc_readable(p, &p->up, now);
-		else
+	if (p->up.zc)
+		zc_ready(p, &p->up, now, rfds, wfds);
+	else {
+		if (p->up.src >= 0 && FD_ISSET(p->up.src, rfds))
 			local_readable(p, now);
-	}
-	if (FD_ISSET(p->up.dst, wfds)) {
-		if (p->up.zc)
-			zc_writable(p, &p->up);
-		else
+		if (FD_ISSET(p->up.dst, wfds))
 			net_writable(p, now);
 	}
 }

@@ -303,7 +303,7 @@ zc_fall_back(struct pump *p, struct flow *f)
 }
 
 /* A zc flow's source has data or its end: into the pipe. */
-void
+static bool
 zc_readable(struct pump *p, struct flow *f, long long now)
 {
 	ssize_t	n = zpipe_fill(&f->zp, f->src);
@@ -311,34 +311,34 @@ zc_readable(struct pump *p, struct flow *f, long long now)
 	/* Refused, or no pipe to be had (EMFILE): copy instead. */
 	if (n == -1 && (zc_refused(errno) || f->zp.rd < 0)) {
 		zc_fall_back(p, f);
-		return;
+		return false;
 	}
 	if (n == -1 && io_again(errno))
-		return;
-	if (f == &p->down) {
-		if (n > 0) {
-			p->last_activity = p->last_recv = now;
+		return false;
+	if (n > 0) {
+		p->last_activity = now;
+		if (f == &p->down) {
+			p->last_recv = now;
 			p->res->received += (unsigned long long)n;
-			return;
 		}
+		return true;
+	}
+	if (f == &p->down) {
 		if (n == -1)
 			p->err = errno;
 		f->src_eof = true;
-		return;
-	}
-	if (n > 0) {
-		p->last_activity = now;
-		return;
+		return false;
 	}
 	if (n == -1)
 		sc_warn("read from standard input failed: %s",
 		    strerror(errno));
 	f->src_eof = true;
 	p->stdin_eof_at = now;
+	return false;
 }
 
 /* A zc flow's sink can take more: from the pipe. */
-void
+static void
 zc_writable(struct pump *p, struct flow *f)
 {
 	ssize_t	n = zpipe_drain(&f->zp, f->dst);
@@ -362,4 +362,20 @@ zc_writable(struct pump *p, struct flow *f)
 	if (errno != EPIPE)
 		p->local_err = errno;
 	flow_sink_gone(f);
+}
+
+/*
+ * A zc flow's pass: the sink first, so the pipe has room for the source;
+ * what came in is sent on at once, where the sink takes it, without
+ * waiting for another select().
+ */
+void
+zc_ready(struct pump *p, struct flow *f, long long now, fd_set *rfds,
+    fd_set *wfds)
+{
+	if (FD_ISSET(f->dst, wfds) && !f->dst_gone)
+		zc_writable(p, f);
+	if (f->src >= 0 && FD_ISSET(f->src, rfds) && zc_readable(p, f, now) &&
+	    f->zc && !f->dst_gone)
+		zc_writable(p, f);
 }

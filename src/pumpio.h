@@ -7,6 +7,7 @@
 #define SOCKCAT_PUMPIO_H
 
 #include <sys/types.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 
 #include <stdbool.h>
@@ -82,9 +83,9 @@ void	net_readable(struct pump *, long long);
 void	local_writable(struct pump *);
 void	local_readable(struct pump *, long long);
 void	net_writable(struct pump *, long long);
-/* The same for a zc flow: its source readable, its sink writable. */
-void	zc_readable(struct pump *, struct flow *, long long);
-void	zc_writable(struct pump *, struct flow *);
+/* The same for a zc flow, whatever select() found of its two ends. */
+void	zc_ready(struct pump *, struct flow *, long long, fd_set *,
+	    fd_set *);
 /* A failed write to the socket, whichever path: give up or retry. */
 void	net_write_failed(struct pump *);
 
