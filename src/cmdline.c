@@ -36,7 +36,8 @@ enum {
 	OPT_OUTPUT,
 	OPT_RETRY,
 	OPT_MAX_PARALLEL,
-	OPT_SCAN_FORMAT
+	OPT_SCAN_FORMAT,
+	OPT_NO_SPLICE
 };
 
 static const char short_opts[] =
@@ -77,6 +78,7 @@ static const struct option long_opts[] = {
 	{ "hex-dump",		required_argument,	NULL, 'o' },
 	{ "output",		required_argument,	NULL, OPT_OUTPUT },
 	{ "recv-limit",		required_argument,	NULL, 'W' },
+	{ "no-splice",		no_argument,		NULL, OPT_NO_SPLICE },
 	{ "broadcast",		no_argument,		NULL, 'b' },
 	{ "recv-buf",		required_argument,	NULL, 'I' },
 	{ "send-buf",		required_argument,	NULL, 'O' },
@@ -280,6 +282,9 @@ take_data(struct options *opt, int c)
 		break;
 	case 'W':
 		opt->recv_limit = parse_num(optarg, 1, 1000000000L, "-W");
+		break;
+	case OPT_NO_SPLICE:
+		opt->no_splice = true;
 		break;
 	default:
 		return false;

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -133,21 +134,22 @@ watch_sets(struct pump *p, long long now, fd_set *rfds, fd_set *wfds)
 	FD_ZERO(wfds);
 	/* Stdin stops at the peer's FIN unless -N/-q. */
 	if (!p->up.src_eof && (!p->down.src_eof || p->half_close) &&
-	    !p->up.dst_gone &&
-	    (p->dgram ? p->up.q.len == 0 :
+	    !p->up.dst_gone && (p->up.zc ? zpipe_room(&p->up.zp) :
+	    p->dgram ? p->up.q.len == 0 :
 	    buf_room(&p->up.q) >= (p->crlf ? 2u : 1u)))
 		fd_watch(p->up.src, rfds, &maxfd);
 	/* A program's relay passes one datagram a write: one at a time. */
 	if (!p->down.src_eof && !p->limit_hit && !p->down.dst_gone &&
-	    (p->io->program ? p->down.q.len == 0 :
+	    (p->down.zc ? zpipe_room(&p->down.zp) :
+	    p->io->program ? p->down.q.len == 0 :
 	    buf_room(&p->down.q) >= (p->dgram ? DGRAM_RECV_ROOM : 1u)))
 		fd_watch(p->down.src, rfds, &maxfd);
 	/* -u -k: nobody to answer until someone has written. */
 	if (!p->up.dst_gone && (p->tel.replies.len > 0 ||
-	    (p->up.q.len > 0 && now >= p->next_send_at)) &&
+	    (flow_queued(&p->up) > 0 && now >= p->next_send_at)) &&
 	    (p->io->reply_to == NULL || *p->io->reply_len > 0))
 		fd_watch(p->up.dst, wfds, &maxfd);
-	if (p->down.q.len > 0 && !p->down.dst_gone)
+	if (flow_queued(&p->down) > 0 && !p->down.dst_gone)
 		fd_watch(p->down.dst, wfds, &maxfd);
 	/* Idle or not, learn when stdout's reader goes (| head -1). */
 	if (p->watch_stdout && !p->down.dst_gone)
@@ -161,14 +163,66 @@ pump_ready(struct pump *p, long long now, fd_set *rfds, fd_set *wfds)
 {
 	if (p->watch_stdout && FD_ISSET(p->down.dst, rfds))
 		flow_sink_gone(&p->down);	/* as EPIPE would say */
-	if (FD_ISSET(p->down.src, rfds))
-		net_readable(p, now);
-	if (FD_ISSET(p->down.dst, wfds) && !p->down.dst_gone)
-		local_writable(p);
-	if (p->up.src >= 0 && FD_ISSET(p->up.src, rfds))
-		local_readable(p, now);
-	if (FD_ISSET(p->up.dst, wfds))
-		net_writable(p, now);
+	if (p->down.zc)
+		zc_ready(p, &p->down, now, rfds, wfds);
+	else {
+		if (FD_ISSET(p->down.src, rfds))
+			net_readable(p, now);
+		if (FD_ISSET(p->down.dst, wfds) && !p->down.dst_gone)
+			local_writable(p);
+	}
+	if (p->up.zc)
+		zc_ready(p, &p->up, now, rfds, wfds);
+	else {
+		if (p->up.src >= 0 && FD_ISSET(p->up.src, rfds))
+			local_readable(p, now);
+		if (FD_ISSET(p->up.dst, wfds))
+			net_writable(p, now);
+	}
+}
+
+/* The environment's debugging switch: SOCKCAT_NO_SPLICE set, not 0. */
+static bool
+env_no_splice(void)
+{
+	const char	*v = getenv("SOCKCAT_NO_SPLICE");
+
+	return v != NULL && *v != '\0' && strcmp(v, "0") != 0;
+}
+
+/*
+ * Whether flow f may move its bytes by splice(2), never seeing them: one
+ * rule a line, each a reason a byte must be seen, changed or counted.
+ */
+static bool
+may_splice(const struct pump *p, const struct flow *f)
+{
+	const struct options	*opt = p->opt;
+
+	return !opt->no_splice &&		/* --no-splice */
+	    !env_no_splice() &&			/* SOCKCAT_NO_SPLICE */
+	    !p->dgram &&			/* datagrams keep bounds */
+	    !p->io->program &&			/* -u -l's relay */
+	    opt->hex_dump == NULL &&		/* -o */
+	    opt->output == NULL &&		/* --output */
+	    !opt->crlf &&			/* -C */
+	    !opt->telnet &&			/* -t */
+	    opt->interval_ms <= 0 &&		/* -i */
+	    opt->recv_limit <= 0 &&		/* -W counts reads */
+	    !(opt->send_only && f == &p->down) &&	/* discarded */
+	    zc_usable(f->src, f->dst);		/* kinds splice takes */
+}
+
+/* A flow's queue: its pipe under zc, else the buffer, allocated now. */
+static void
+flow_init(struct pump *p, struct flow *f, int src, int dst)
+{
+	f->src = src;
+	f->dst = dst;
+	zpipe_init(&f->zp);
+	f->zc = may_splice(p, f);
+	if (!f->zc)
+		buf_init(&f->q, PUMP_BUF_SIZE);
 }
 
 /* What this run asks: the options, or nothing for a program's relay. */
@@ -194,12 +248,8 @@ pump_init(struct pump *p, const struct options *opt,
 	}
 	p->watch_stdout = io->local_out != io->local_in &&
 	    reader_loss_visible(io->local_out);
-	p->up.src = io->local_in;
-	p->up.dst = io->net_out;
-	p->down.src = io->net_in;
-	p->down.dst = io->local_out;
-	buf_init(&p->up.q, PUMP_BUF_SIZE);
-	buf_init(&p->down.q, PUMP_BUF_SIZE);
+	flow_init(p, &p->up, io->local_in, io->net_out);
+	flow_init(p, &p->down, io->net_in, io->local_out);
 	telnet_init(&p->tel);
 	p->last_activity = p->last_recv = p->stdin_eof_at = now_ms();
 	if (io->local_in < 0 || (opt->no_stdin && !io->program))
@@ -259,6 +309,8 @@ pump_run(const struct options *opt, const struct pump_io *io,
 	    !(opt->no_stdin && !io->program);
 	buf_free(&p.up.q);
 	buf_free(&p.down.q);
+	zpipe_close(&p.up.zp);
+	zpipe_close(&p.down.zp);
 	telnet_free(&p.tel);
 }
 

@@ -24,7 +24,13 @@
 bool
 flow_drained(const struct flow *f)
 {
-	return f->q.len == 0 || f->dst_gone;
+	return flow_queued(f) == 0 || f->dst_gone;
+}
+
+size_t
+flow_queued(const struct flow *f)
+{
+	return f->q.len + f->zp.len;
 }
 
 void
@@ -32,6 +38,7 @@ flow_sink_gone(struct flow *f)
 {
 	f->dst_gone = true;
 	buf_consume(&f->q, f->q.len);
+	zpipe_close(&f->zp);
 }
 
 /*
@@ -224,7 +231,7 @@ dgram_dropped(struct pump *p)
 }
 
 /* A failed write to the socket: retry, ignore, or give up sending. */
-static void
+void
 net_write_failed(struct pump *p)
 {
 	if (io_again(errno))
@@ -271,4 +278,104 @@ net_writable(struct pump *p, long long now)
 	tap_record(p->io->tap, TAP_SENT, head, (size_t)n);
 	if (p->interval_ms > 0 && n > 0 && head[n - 1] == '\n')
 		p->next_send_at = now + p->interval_ms;
+}
+
+/*
+ * Splice cannot serve this flow (EINVAL, ENOSYS: an O_APPEND file, a
+ * tty, a filesystem without it): it goes on by read and write, its queue
+ * allocated now and holding first what the pipe held.
+ */
+static void
+zc_fall_back(struct pump *p, struct flow *f)
+{
+	size_t	cap = PUMP_BUF_SIZE;
+
+	if (f->zp.len > cap)
+		cap = f->zp.len;
+	f->zc = false;
+	buf_init(&f->q, cap);
+	if (zpipe_to_buf(&f->zp, &f->q) == 0)
+		return;
+	/* Bytes the pipe does not give back: the run cannot go on. */
+	p->err = errno;
+	f->src_eof = true;
+	flow_sink_gone(f);
+}
+
+/* A zc flow's source has data or its end: into the pipe. */
+static bool
+zc_readable(struct pump *p, struct flow *f, long long now)
+{
+	ssize_t	n = zpipe_fill(&f->zp, f->src);
+
+	/* Refused, or no pipe to be had (EMFILE): copy instead. */
+	if (n == -1 && (zc_refused(errno) || f->zp.rd < 0)) {
+		zc_fall_back(p, f);
+		return false;
+	}
+	if (n == -1 && io_again(errno))
+		return false;
+	if (n > 0) {
+		p->last_activity = now;
+		if (f == &p->down) {
+			p->last_recv = now;
+			p->res->received += (unsigned long long)n;
+		}
+		return true;
+	}
+	if (f == &p->down) {
+		if (n == -1)
+			p->err = errno;
+		f->src_eof = true;
+		return false;
+	}
+	if (n == -1)
+		sc_warn("read from standard input failed: %s",
+		    strerror(errno));
+	f->src_eof = true;
+	p->stdin_eof_at = now;
+	return false;
+}
+
+/* A zc flow's sink can take more: from the pipe. */
+static void
+zc_writable(struct pump *p, struct flow *f)
+{
+	ssize_t	n = zpipe_drain(&f->zp, f->dst);
+
+	if (n == -1 && zc_refused(errno)) {
+		zc_fall_back(p, f);
+		return;
+	}
+	if (n >= 0) {
+		if (f == &p->up)
+			p->res->sent += (unsigned long long)n;
+		return;
+	}
+	if (io_again(errno))
+		return;
+	if (f == &p->up) {
+		net_write_failed(p);
+		return;
+	}
+	/* EPIPE: the reader is done (| head), which is no error. */
+	if (errno != EPIPE)
+		p->local_err = errno;
+	flow_sink_gone(f);
+}
+
+/*
+ * A zc flow's pass: the sink first, so the pipe has room for the source;
+ * what came in is sent on at once, where the sink takes it, without
+ * waiting for another select().
+ */
+void
+zc_ready(struct pump *p, struct flow *f, long long now, fd_set *rfds,
+    fd_set *wfds)
+{
+	if (FD_ISSET(f->dst, wfds) && !f->dst_gone)
+		zc_writable(p, f);
+	if (f->src >= 0 && FD_ISSET(f->src, rfds) && zc_readable(p, f, now) &&
+	    f->zc && !f->dst_gone)
+		zc_writable(p, f);
 }

@@ -7,6 +7,7 @@
 #define SOCKCAT_PUMPIO_H
 
 #include <sys/types.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 
 #include <stdbool.h>
@@ -14,18 +15,24 @@
 #include "buf.h"
 #include "pump.h"
 #include "telnet.h"
+#include "zcopy.h"
 
 #define PUMP_BUF_SIZE	(128 * 1024)
 #define DGRAM_RECV_ROOM	65536		/* room for any datagram */
 #define DGRAM_SEND_MAX	65507		/* the largest UDP payload */
 
-/* One direction: source descriptor -> queue -> sink descriptor. */
+/*
+ * One direction: source descriptor -> queue -> sink descriptor.  The
+ * queue is q, or under zc the pipe zp (splice(2); q then unallocated).
+ */
 struct flow {
 	int		 src;
 	int		 dst;
 	struct buf	 q;
 	bool		 src_eof;	/* no more to read */
 	bool		 dst_gone;	/* the sink failed: write no more */
+	bool		 zc;		/* zero copy: through zp */
+	struct zpipe	 zp;
 };
 
 struct pump {
@@ -64,6 +71,8 @@ struct pump {
 
 /* Whether f has nothing left to write (or nowhere to write it). */
 bool	flow_drained(const struct flow *);
+/* The bytes f holds for its sink, in q or in its pipe. */
+size_t	flow_queued(const struct flow *);
 /* f's sink failed: what is queued for it is dropped. */
 void	flow_sink_gone(struct flow *);
 /* Whether select() shows fd's reader going (a FIFO's write end). */
@@ -74,5 +83,10 @@ void	net_readable(struct pump *, long long);
 void	local_writable(struct pump *);
 void	local_readable(struct pump *, long long);
 void	net_writable(struct pump *, long long);
+/* The same for a zc flow, whatever select() found of its two ends. */
+void	zc_ready(struct pump *, struct flow *, long long, fd_set *,
+	    fd_set *);
+/* A failed write to the socket, whichever path: give up or retry. */
+void	net_write_failed(struct pump *);
 
 #endif

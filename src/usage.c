@@ -55,6 +55,7 @@ const char usage_text[] =
 "  -t, --telnet              refuse telnet option requests\n"
 "  -o, --hex-dump FILE       hex dump of all traffic to FILE\n"
 "      --output FILE         raw copy of all traffic to FILE\n"
+"      --no-splice           copy through user space, never splice(2)\n"
 "  -v, --verbose             status messages on stderr (-vv: more)\n"
 "\n"
 "Servers (with -l):\n"
