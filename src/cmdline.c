@@ -1,6 +1,6 @@
 /*
  * cmdline.c: the command line in stages: getopt_long fills raw values,
- * one normalize step sets every implied field, then optcheck.c checks
+ * normalize.c sets every implied field, then optcheck.c checks
  * the conflict table and takes the operands.  Numbers, times and TOS
  * words are read by parse.c, --help is in usage.c.  The only file (with
  * the two below it) that exits 2; it never opens a socket or asks DNS.
@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "cmdline.h"
+#include "normalize.h"
 #include "optcheck.h"
 #include "options.h"
 #include "parse.h"
@@ -159,19 +160,6 @@ proxy_type(const char *s)
 	if (strcmp(s, "connect") == 0)
 		return PROXY_CONNECT;
 	usage_error("unknown proxy type '%s' (4, 5 or connect)", s);
-}
-
-static void
-set_defaults(struct options *opt)
-{
-	memset(opt, 0, sizeof(*opt));
-	opt->family = AF_UNSPEC;
-	opt->wait_ms = -1;
-	opt->idle_timeout_ms = -1;
-	opt->quit_after_eof_ms = -1;
-	opt->tos = -1;
-	opt->ttl = -1;
-	opt->min_ttl = -1;
 }
 
 /*
@@ -414,75 +402,12 @@ take_options(struct options *opt, int argc, char *argv[])
 			take_other(c, argv);
 }
 
-/* The smaller of two times above 0; 0 when neither is. */
-static long
-smallest_positive(long a, long b)
-{
-	if (a <= 0)
-		return b > 0 ? b : 0;
-	if (b <= 0)
-		return a;
-	return a < b ? a : b;
-}
-
-/* How a listener serves, in the order the strategies take precedence. */
-static enum serve_mode
-serve_mode(const struct options *opt)
-{
-	if (opt->chat)
-		return SERVE_CHAT;
-	if (opt->broker)
-		return SERVE_BROKER;
-	if (opt->fork)
-		return SERVE_FORK;
-	if (opt->socktype == SOCK_DGRAM)
-		return opt->keep_open ? SERVE_DGRAM_ANY : SERVE_DGRAM_FIRST;
-	return opt->keep_open ? SERVE_KEEP : SERVE_ONCE;
-}
-
-/*
- * Stage 2: every implied field, set once.  Nothing here fails: a field
- * set from options that cannot go together is never used, since the
- * conflict table comes next.
- */
-static void
-normalize(struct options *opt)
-{
-	opt->mode = opt->listen ? MODE_LISTEN : opt->zero_io ? MODE_SCAN :
-	    MODE_CONNECT;
-	opt->socktype = opt->udp ? SOCK_DGRAM : SOCK_STREAM;
-#if defined(SOCK_DCCP) && defined(IPPROTO_DCCP)
-	if (opt->dccp) {
-		opt->socktype = SOCK_DCCP;
-		opt->protocol = IPPROTO_DCCP;
-	}
-#endif
-	opt->proto = opt->unixsock ? "unix" : opt->dccp ? "dccp" :
-	    opt->udp ? "udp" : "tcp";
-	/* Service names: DCCP's ports are TCP's. */
-	opt->port_proto = opt->udp ? "udp" : "tcp";
-	opt->program = opt->exec != NULL || opt->sh_exec != NULL;
-	opt->broker = opt->broker || opt->chat;
-	opt->keep_open = opt->keep_open || opt->fork || opt->broker;
-	opt->no_stdin = opt->no_stdin || opt->recv_only;
-	opt->shutdown_on_eof = opt->shutdown_on_eof || opt->quit_after_eof;
-	opt->idle_ms = smallest_positive(opt->wait_ms, opt->idle_timeout_ms);
-	opt->serve = serve_mode(opt);
-	if (opt->proxy_host != NULL) {
-		if (opt->proxy_type == PROXY_UNSET)
-			opt->proxy_type = PROXY_SOCKS5;
-		if (opt->proxy_port == NULL)
-			opt->proxy_port = opt->proxy_type == PROXY_CONNECT ?
-			    "3128" : "1080";
-	}
-}
-
 void
 opt_parse(struct options *opt, int argc, char *argv[])
 {
-	set_defaults(opt);
+	opt_defaults(opt);
 	take_options(opt, argc, argv);		/* 1: raw values */
-	normalize(opt);				/* 2: implied fields */
+	opt_normalize(opt);			/* 2: implied fields */
 	opt_check(opt);				/* 3: the conflict table */
 	if (opt->proxy_host != NULL)
 		opt_check_port(opt, opt->proxy_port, false);
