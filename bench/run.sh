@@ -100,7 +100,7 @@ if [ "$quick" = 1 ]; then
 	UDP_COUNT=100000 UDPS_MIB=32 NSTART=50 NSYS=50
 	FILTERED_PEER=4
 else
-	RUNS=${RUNS:-5} BULK_MIB=2048 RAND_MIB=256 NSEQ=1000 NCONC=2000
+	RUNS=${RUNS:-5} BULK_MIB=2048 RAND_MIB=256 NSEQ=500 NCONC=1000
 	UDP_COUNT=400000 UDPS_MIB=256 NSTART=200 NSYS=200
 	FILTERED_PEER=10
 fi
@@ -147,12 +147,13 @@ for t in "${TOOLS_ALL[@]}"; do
 done
 setup_counters
 
-{
-	header
-	for w in "${WORKLOADS[@]}"; do
-		echo "bench: $w" >&2
-		"work_$w"
-	done
-} >"$W/report"
-cat "$W/report"
-[ -z "$out" ] || cp "$W/report" "$out"
+# Each table is printed (and --out rewritten) as soon as it is done.
+header >"$W/report"
+off=0
+for w in "${WORKLOADS[@]}"; do
+	echo "bench: $w ($(date -u +%T))" >&2
+	"work_$w" >>"$W/report"
+	tail -c +$((off + 1)) "$W/report"
+	off=$(stat -c %s "$W/report")
+	[ -z "$out" ] || cp "$W/report" "$out"
+done

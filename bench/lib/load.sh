@@ -17,13 +17,15 @@ serve_start() {
 }
 
 # serve_stop [DEPTH]: the server told to end (its children given time
-# to), what is left of its tree killed.  DEPTH 1: the server runs under
+# to), what is left of its tree killed.  DEPTH 2: the server runs under
 # a counter (ru -> counter -> server), which must see it exit to report.
 serve_stop() {
 	local pid=$SP d
 	sleep 0.2
 	for ((d = 0; d < ${1:-0}; d++)); do
-		read -r pid _ <"/proc/$pid/task/$pid/children" || break
+		pid=$(cut -d' ' -f1 "/proc/$pid/task/$pid/children" \
+		    2>/dev/null)
+		[ -n "$pid" ] || break
 	done
 	[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null
 	timeout 10 tail --pid="$SP" -f /dev/null ||
@@ -41,11 +43,11 @@ fork_calls() {
 	for n in 0 "$NSYS"; do
 		rm -f "$W/calls.f"
 		serve_start "$1" "${C[@]}" || {
-			serve_stop 1
+			serve_stop 2
 			return 0
 		}
 		[ "$n" = 0 ] || "$W/bin/conn" "$PORT" "$n" 1 >/dev/null
-		serve_stop 1
+		serve_stop 2
 		b=$a
 		a=$(calls "$W/calls.f")
 	done
@@ -92,7 +94,7 @@ work_fork() {
 	    "$NSEQ sequential connections, then $NCONC from $CLIENTS clients at once (a new server each); CPU: the server's whole process tree." \
 	    "seq|sequential conn/s ↑|hi|%.0f" \
 	    "cpu|CPU ms per connection ↓|lo|%.2f" \
-	    "calls|system calls per connection ↓|lo|%.0f" \
+	    "calls|system calls per connection, /bin/cat included ↓|lo|%.0f" \
 	    "fail|sequential: failed connections|info|%.0f" \
 	    "crate|$CLIENTS clients: conn/s ↑|hi|%.0f" \
 	    "p99|$CLIENTS clients: p99 latency ms ↓|lo|%.1f" \

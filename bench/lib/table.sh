@@ -87,7 +87,7 @@ table() {
 		cell=
 		if [[ $dir == [hl][io] ]] && [ -n "$sm" ] && [ -n "$best" ]; then
 			cell=$(awk -v a="$sm" -v b="$best" 'BEGIN {
-			    if (b == 0) print "—"; else printf "%.2f", a / b }')
+			    if (b == 0) print "—"; else printf "%.3g", a / b }')
 			cell="$cell ($bt)"
 		fi
 		echo "$row $cell |"
