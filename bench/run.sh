@@ -34,15 +34,15 @@ set -u
 # shellcheck source-path=SCRIPTDIR
 
 here=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=lib/peers.sh
+# shellcheck source=SCRIPTDIR/lib/peers.sh
 . "$here/lib/peers.sh"
-# shellcheck source=lib/work.sh
+# shellcheck source=SCRIPTDIR/lib/work.sh
 . "$here/lib/work.sh"
-# shellcheck source=lib/load.sh
+# shellcheck source=SCRIPTDIR/lib/load.sh
 . "$here/lib/load.sh"
-# shellcheck source=lib/table.sh
+# shellcheck source=SCRIPTDIR/lib/table.sh
 . "$here/lib/table.sh"
-# shellcheck source=lib/util.sh
+# shellcheck source=SCRIPTDIR/lib/util.sh
 . "$here/lib/util.sh"
 
 WORKLOADS=(tcp pipes unix random fork udp udpsend scan filtered start)

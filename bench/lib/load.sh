@@ -90,8 +90,9 @@ work_fork() {
 			: >"$W/conn"
 		done
 	done
-	table fork "Fork + exec /bin/cat echo server" \
-	    "$NSEQ sequential connections, then $NCONC from $CLIENTS clients at once (a new server each); CPU: the server's whole process tree." \
+	local n="$NSEQ sequential connections, then $NCONC from $CLIENTS"
+	n="$n clients at once (a new server each); CPU: the server's whole"
+	table fork "Fork + exec /bin/cat echo server" "$n process tree." \
 	    "seq|sequential conn/s ↑|hi|%.0f" \
 	    "cpu|CPU ms per connection ↓|lo|%.2f" \
 	    "calls|system calls per connection, /bin/cat included ↓|lo|%.0f" \
@@ -136,8 +137,9 @@ work_udp() {
 			rm -f "$W/usink" "$W/blast"
 		done
 	done
-	table udp "UDP receive: $UDP_COUNT datagrams of 1400 bytes offered at $UDP_RATE MiB/s" \
-	    "The listener writes to a tmpfs file; its CPU is per GiB it delivered." \
+	local t="UDP receive: $UDP_COUNT datagrams of 1400 bytes offered at"
+	table udp "$t $UDP_RATE MiB/s" \
+	    "The listener writes to a tmpfs file; CPU per GiB it delivered." \
 	    "dlv|delivered % ↑|hi|%.1f" \
 	    "cpu|listener CPU s per GiB ↓|lo|%.2f" \
 	    "off|offered MiB/s (the sender's pace)|info|%.0f"
@@ -148,7 +150,8 @@ udp_rec() {
 	rec udp dlv "$1" "$(awk -v b="$2" -v n="$4" 'BEGIN { split(b, B)
 	    print B[1] ? n * 100 / (B[1] * 1400) : 0 }')"
 	[ "$4" -gt 0 ] && rec udp cpu "$1" "$(awk -v u="$3" -v n="$4" \
-	    'BEGIN { split(u, U); print (U[3] + U[4]) / 1e6 / (n / 1073741824) }')"
+	    'BEGIN { split(u, U)
+	    print (U[3] + U[4]) / 1e6 / (n / 1073741824) }')"
 	rec udp off "$1" "$(awk -v b="$2" 'BEGIN { split(b, B)
 	    print B[1] * 1400 / 1048576 / (B[3] / 1e9) }')"
 }
@@ -184,7 +187,8 @@ work_udpsend() {
 		done
 	done
 	rm -f "$W/udata"
-	table udpsend "UDP send: a $UDPS_MIB MiB file sent with -u to a counting receiver" \
+	table udpsend \
+	    "UDP send: a $UDPS_MIB MiB file sent with -u to a counting receiver" \
 	    "MiB/s from the first datagram's arrival to the last's." \
 	    "rate|MiB/s received ↑|hi|%.0f" \
 	    "got|received % ↑|hi|%.1f"
@@ -224,7 +228,7 @@ work_filtered() {
 	printf '%s\n' sockcat >"$W/res/filtered.tools"
 	if ! command -v nft >/dev/null || ! ip netns add "$ns" 2>/dev/null
 	then
-		echo "bench: filtered: skipped (root, ip netns and nft needed)" >&2
+		echo "bench: filtered: skipped (root, ip netns, nft needed)" >&2
 		return 0
 	fi
 	NETNS=$ns
@@ -253,13 +257,17 @@ work_filtered() {
 	done
 	ip netns del "$ns"
 	NETNS=
-	table filtered "Scan: 200 filtered ports, -w 1, in a network namespace" \
-	    "The peers wait -w for each port in turn: each scans $FILTERED_PEER of them, its time multiplied by $((200 / FILTERED_PEER))." \
+	local n="The peers wait -w for each port in turn: each scans"
+	n="$n $FILTERED_PEER of them, its time multiplied by"
+	table filtered \
+	    "Scan: 200 filtered ports, -w 1, in a network namespace" \
+	    "$n $((200 / FILTERED_PEER))." \
 	    "secs|seconds ↓|lo|%.2f"
 }
 
 work_start() {
 	simple start refused "$(pick_port)" ms 1e6 "$NSTART"
-	table start "Start-up: a refused connect to 127.0.0.1, $NSTART runs in a row" "" \
+	table start \
+	    "Start-up: a refused connect to 127.0.0.1, $NSTART runs in a row" "" \
 	    "ms|ms per run ↓|lo|%.2f"
 }

@@ -85,7 +85,8 @@ table() {
 			fi
 		done
 		cell=
-		if [[ $dir == [hl][io] ]] && [ -n "$sm" ] && [ -n "$best" ]; then
+		if [[ $dir == [hl][io] ]] && [ -n "$sm" ] && [ -n "$best" ]
+		then
 			cell=$(awk -v a="$sm" -v b="$best" 'BEGIN {
 			    if (b == 0) print "—"; else printf "%.3g", a / b }')
 			cell="$cell ($bt)"
