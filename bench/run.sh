@@ -50,7 +50,7 @@ WORKLOADS=(tcp pipes unix random fork udp udpsend scan filtered start)
 # goes here and in work.sh.)
 
 usage() {
-	sed -n '/^# Usage:/,/^set -u/p' "$0" | sed '$d; s/^# \{0,7\}//' >&2
+	sed -n '/^# Usage:/,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
 	exit "${1:-2}"
 }
 
@@ -94,7 +94,7 @@ if [ -z "$SC" ] || [ ! -x "$SC" ]; then
 fi
 SC=$(cd "$(dirname "$SC")" && pwd)/$(basename "$SC")
 
-# Sizes: full, or --quick (the whole run under two minutes).
+# Sizes: full, or --quick (small: meant to take minutes, not tens).
 if [ "$quick" = 1 ]; then
 	RUNS=${RUNS:-3} BULK_MIB=64 RAND_MIB=32 NSEQ=100 NCONC=200
 	UDP_COUNT=100000 UDPS_MIB=32 NSTART=50 NSYS=50
