@@ -6,7 +6,7 @@
 # with -d) writes them to /dev/null or to a file.  Per run: the share of
 # the offered datagrams delivered (the socket's drop counter in
 # /proc/net/udp for /dev/null, the file's size for a file) and the
-# listener's CPU time (utime + stime from /proc/PID/stat) per GiB
+# listener's CPU time (from /proc/PID/schedstat) per GiB
 # delivered.  sockcat and nc.openbsd run interleaved, RUNS times each, for
 # each sink; medians, min-max and sockcat's ratio to nc.openbsd.
 # With --send, the other direction: `TOOL -q 0 -u 127.0.0.1 PORT <file` of
@@ -28,7 +28,6 @@ rate=${5:-400}
 nc=$(command -v nc.openbsd || :)
 dir=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$dir"' EXIT
-hz=$(getconf CLK_TCK)
 
 cat >"$dir/send.c" <<'CEOF'
 /* send PORT COUNT SIZE MIBPS: COUNT datagrams of SIZE bytes to
@@ -124,9 +123,9 @@ drops() {
 	    '$2 ~ ":"p"$" { print $NF; exit }' /proc/net/udp
 }
 
-# cpu_ticks PID: utime + stime.
-cpu_ticks() {
-	awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
+# cpu_ns PID: the time it has run, in ns (schedstat: exact, not ticks).
+cpu_ns() {
+	awk '{ print $1 }' "/proc/$1/schedstat"
 }
 
 # one TOOL SINK: prints "delivered% cpu_s_per_GiB".
@@ -141,7 +140,7 @@ one() {
 	"$dir/send" "$port" "$count" "$size" "$rate" >/dev/null
 	sleep 0.5
 	d=$(drops "$port")
-	cpu=$(cpu_ticks "$lpid")
+	cpu=$(cpu_ns "$lpid")
 	kill "$lpid"
 	wait "$lpid" 2>/dev/null || :
 	if [ "$sink" = file ]; then
@@ -149,9 +148,9 @@ one() {
 	else
 		got=$(( (count - d) * size ))
 	fi
-	awk -v g="$got" -v c="$count" -v s="$size" -v t="$cpu" -v hz="$hz" \
+	awk -v g="$got" -v c="$count" -v s="$size" -v t="$cpu" \
 	    'BEGIN { printf "%.1f %.3f\n", 100 * g / (c * s),
-	    (g > 0 ? t / hz / (g / 1073741824) : 0) }'
+	    (g > 0 ? t / 1e9 / (g / 1073741824) : 0) }'
 }
 
 # one_send TOOL: MiB/s of `TOOL -u 127.0.0.1 PORT <file`, and its CPU s/GiB.
