@@ -227,5 +227,9 @@ for sink in null file; do
 	    }
 	    $1 == s && $2 == a { ca[++na] = $4 }
 	    $1 == s && $2 == b { cb[++nb] = $4 }
-	    END { if (nb && med(cb, nb) > 0) printf "%-5s CPU ratio sockcat/nc.openbsd: %.2f\n", s, med(ca, na) / med(cb, nb) }' "$dir/res"
+	    END {
+		if (nb && (m = med(cb, nb)) > 0)
+			printf "%-5s CPU ratio sockcat/nc.openbsd: %.2f\n", s,
+			    med(ca, na) / m
+	    }' "$dir/res"
 done

@@ -370,7 +370,8 @@ while s.recv(100) != b"answer\n":
 	run -0 --separate-stderr timeout 20 python3 - "$PORT" "$fifo" \
 	    "$LOUT" "$(bg_child "$LPID")" <<'PY'
 import os, signal, socket, sys, time
-port, fifo, out, pid = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
+port, fifo, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+pid = int(sys.argv[4])
 def peer(src):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind((src, 0))
