@@ -12,14 +12,18 @@
 # With --send, the other direction: `TOOL -q 0 -u 127.0.0.1 PORT <file` of
 # COUNT*SIZE bytes (each tool's own read size makes the datagrams) to a
 # sockcat listener that drains them: the sender's MiB/s and CPU s/GiB.
-# Usage: bench/udp.sh [--send] [SOCKCAT] [RUNS] [COUNT] [SIZE] [RATE]
+# With --drain, CPU per datagram with no race against the sender: the
+# listener (SO_RCVBUF 4 MiB with -I) is stopped, COUNT datagrams (at most
+# what fits) are queued, and the CPU it takes to drain them is measured.
+# Usage: bench/udp.sh [--send|--drain] [SOCKCAT] [RUNS] [COUNT] [SIZE] [RATE]
 set -eu
 
 send=false
-if [ "${1:-}" = --send ]; then
-	send=true
-	shift
-fi
+drain=false
+case ${1:-} in
+--send) send=true; shift ;;
+--drain) drain=true; shift ;;
+esac
 sc=${1:-./src/sockcat}
 runs=${2:-5}
 count=${3:-300000}
@@ -173,6 +177,34 @@ one_send() {
 	    "$dir/time"
 }
 
+# one_drain TOOL: CPU ns per datagram to drain a queued backlog.
+one_drain() {
+	local tool=$1 port lpid
+	port=$(free_port)
+	"$tool" -d -u -l -I 4194304 127.0.0.1 "$port" >/dev/null &
+	lpid=$!
+	wait_udp "$port"
+	python3 - "$port" "$lpid" "$count" "$size" <<'PY'
+import os, signal, socket, sys, time
+port, pid, n, size = (int(a) for a in sys.argv[1:])
+def ran():
+    return int(open("/proc/%d/schedstat" % pid).read().split()[0])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.connect(("127.0.0.1", port))
+s.send(b"x" * size)
+time.sleep(0.3)
+os.kill(pid, signal.SIGSTOP)
+for i in range(n):
+    s.send(b"x" * size)
+t0 = ran()
+os.kill(pid, signal.SIGCONT)
+time.sleep(1)
+print("%.0f" % ((ran() - t0) / n))
+PY
+	kill "$lpid"
+	wait "$lpid" 2>/dev/null || :
+}
+
 median() {
 	sort -n | awk '{ v[NR] = $1 } END {
 	if (NR % 2) m = v[(NR + 1) / 2]; else m = (v[NR / 2] + v[NR / 2 + 1]) / 2
@@ -181,6 +213,22 @@ median() {
 
 tools="$sc"
 [ -n "$nc" ] && tools="$tools $nc"
+
+if $drain; then
+	for r in $(seq "$runs"); do
+		for t in $tools; do
+			echo "$t $(one_drain "$t")" >>"$dir/res"
+		done
+		tools="${tools#* } ${tools%% *}"
+	done
+	printf 'UDP drain: %s queued datagrams of %s bytes\n' "$count" "$size"
+	printf '%-24s %s\n' tool 'CPU ns/datagram'
+	for t in $sc $nc; do
+		printf '%-24s %s\n' "$(basename "$t")" \
+		    "$(awk -v t="$t" '$1 == t { print $2 }' "$dir/res" | median)"
+	done
+	exit 0
+fi
 
 if $send; then
 	head -c $((count * size)) /dev/zero >"$dir/data"
