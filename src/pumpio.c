@@ -168,6 +168,23 @@ dgram_take_batch(struct pump *p)
 }
 
 /*
+ * Whether stdout is a regular file or /dev/null: select() would always
+ * say it can take more, so a batch can go out in the pass it came in.
+ */
+static bool
+sink_always_ready(struct pump *p)
+{
+	struct stat	st, null;
+
+	if (p->sink_ready == 0)
+		p->sink_ready = fstat(p->down.dst, &st) == 0 &&
+		    (S_ISREG(st.st_mode) || (S_ISCHR(st.st_mode) &&
+		    stat("/dev/null", &null) == 0 && S_ISCHR(null.st_mode) &&
+		    st.st_rdev == null.st_rdev)) ? 1 : -1;
+	return p->sink_ready == 1;
+}
+
+/*
  * A datagram socket whose datagrams go to stdout's byte stream: what
  * is left of the last batch first, then every datagram queued, in
  * batches, up to DGRAM_PASS_MAX a pass and never past -W's limit.  What
@@ -188,7 +205,7 @@ dgram_readable(struct pump *p, long long now)
 			want = (int)(p->recv_limit - p->recv_count);
 		if ((n = dgbatch_recv(p->down.src, want)) == -1) {
 			net_recv_failed(p);
-			return;
+			break;
 		}
 		p->dg_have = n;
 		p->dg_next = 0;
@@ -196,8 +213,10 @@ dgram_readable(struct pump *p, long long now)
 		got += n;
 		/* Short: the socket's queue is empty (or owes an error). */
 		if (!dgram_take_batch(p) || n < want)
-			return;
+			break;
 	}
+	if (p->down.q.len > 0 && !p->down.dst_gone && sink_always_ready(p))
+		local_writable(p);
 }
 
 /* The socket has data, an EOF, or an error. */

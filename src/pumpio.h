@@ -59,6 +59,8 @@ struct pump {
 	int			 dg_have;	/* datagrams in the batch */
 	int			 dg_next;	/* the first not yet taken */
 	long long		 dg_at;		/* when the batch came */
+	signed char		 sink_ready;	/* stdout never blocks: 1,
+						   can: -1, not known: 0 */
 	long			 idle_ms;	/* -w, --idle-timeout; 0: no */
 	long long		 last_activity;
 	long long		 last_recv;
