@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "dgbatch.h"
 #include "pumpio.h"
 #include "tap.h"
 #include "telnet.h"
@@ -101,6 +102,130 @@ net_send(struct pump *p, struct buf *q, size_t max)
 	    (const struct sockaddr *)p->io->reply_to, *p->io->reply_len);
 }
 
+/* A receive failed: again later, a refusal said once, or the end. */
+static void
+net_recv_failed(struct pump *p)
+{
+	if (io_again(errno))
+		return;
+	if (p->dgram && errno == ECONNREFUSED) {
+		/* ICMP port unreachable: nobody there yet. */
+		if (verbose > 0 && !p->refused_said)
+			sc_warn("peer port unreachable (ignored)");
+		p->refused_said = true;
+		return;
+	}
+	p->err = errno;
+	p->down.src_eof = true;
+}
+
+/*
+ * One datagram of a batch, as recv_any() and net_readable() take one: a
+ * refused sender's dropped unseen; otherwise its sender is the one
+ * replies go to (-u -k), and it is counted, tapped, -W-counted and
+ * queued for stdout whole, its bytes as they came (--send-only: none).
+ * False: the queue has no room for it yet.
+ */
+static bool
+dgram_take(struct pump *p, const struct dgram *d)
+{
+	struct flow	*f = &p->down;
+
+	if (p->io->admit != NULL &&
+	    !p->io->admit(p->opt, d->from, d->from_len))
+		return true;
+	if (!p->send_only && buf_room(&f->q) < d->len)
+		return false;
+	if (d->from_len > 0 && p->io->reply_to != NULL) {
+		*p->io->reply_to = *d->from;
+		*p->io->reply_len = d->from_len;
+	}
+	p->last_activity = p->last_recv = p->dg_at;
+	p->res->received += (unsigned long long)d->len;
+	tap_record(p->io->tap, TAP_RECV, d->data, d->len);
+	if (p->telnet_on)
+		telnet_scan(&p->tel, (const unsigned char *)d->data, d->len);
+	if (!p->send_only)
+		buf_append(&f->q, d->data, d->len);
+	if (p->recv_limit > 0 && ++p->recv_count >= p->recv_limit)
+		p->limit_hit = true;
+	return true;
+}
+
+/*
+ * The batch's datagrams not taken yet, in order, while the queue has
+ * room; past -W's limit the rest are dropped.  Returns whether none is
+ * left.
+ */
+static bool
+dgram_take_batch(struct pump *p)
+{
+	struct dgram	d;
+
+	for (; p->dg_next < p->dg_have; p->dg_next++) {
+		if (p->limit_hit) {
+			p->dg_next = p->dg_have;
+			break;
+		}
+		dgbatch_get(p->dg_next, &d);
+		if (!dgram_take(p, &d))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Whether stdout is a regular file or /dev/null: select() would always
+ * say it can take more, so a batch can go out in the pass it came in.
+ */
+static bool
+sink_always_ready(struct pump *p)
+{
+	struct stat	st, null;
+
+	if (p->sink_ready == 0)
+		p->sink_ready = fstat(p->down.dst, &st) == 0 &&
+		    (S_ISREG(st.st_mode) || (S_ISCHR(st.st_mode) &&
+		    stat("/dev/null", &null) == 0 && S_ISCHR(null.st_mode) &&
+		    st.st_rdev == null.st_rdev)) ? 1 : -1;
+	return p->sink_ready == 1;
+}
+
+/*
+ * A datagram socket whose datagrams go to stdout's byte stream: what
+ * is left of the last batch first, then every datagram queued, in
+ * batches, up to DGRAM_PASS_MAX a pass and never past -W's limit.  What
+ * the queue cannot take yet waits in the batch for local_writable().
+ */
+static void
+dgram_readable(struct pump *p, long long now)
+{
+	int	got = 0, want, n;
+
+	if (!dgram_take_batch(p))
+		return;
+	while (got < DGRAM_PASS_MAX && !p->limit_hit) {
+		want = DGRAM_PASS_MAX - got;
+		if (want > DGBATCH_SLOTS)
+			want = DGBATCH_SLOTS;
+		if (p->recv_limit > 0 && p->recv_limit - p->recv_count < want)
+			want = (int)(p->recv_limit - p->recv_count);
+		if ((n = dgbatch_recv(p->down.src, want)) == -1) {
+			net_recv_failed(p);
+			break;
+		}
+		p->dg_have = n;
+		p->dg_next = 0;
+		p->dg_at = now;
+		got += n;
+		/* Short: the socket's queue is empty (or owes an error). */
+		if (!dgram_take_batch(p) || n < want)
+			break;
+	}
+	if (p->down.q.len > 0 && !p->down.dst_gone && sink_always_ready(p))
+		local_writable(p);
+}
+
 /* The socket has data, an EOF, or an error. */
 void
 net_readable(struct pump *p, long long now)
@@ -109,22 +234,17 @@ net_readable(struct pump *p, long long now)
 	size_t		 before = f->q.len;
 	ssize_t		 n;
 
+	/* A program's record socket takes one datagram a write. */
+	if (p->dgram && !p->io->program) {
+		dgram_readable(p, now);
+		return;
+	}
 	if (p->io->reply_to != NULL || p->io->admit != NULL)
 		n = recv_any(p, f);
 	else
 		n = buf_fill(&f->q, f->src, 0, false);
 	if (n == -1) {
-		if (io_again(errno))
-			return;
-		if (p->dgram && errno == ECONNREFUSED) {
-			/* ICMP port unreachable: nobody there yet. */
-			if (verbose > 0 && !p->refused_said)
-				sc_warn("peer port unreachable (ignored)");
-			p->refused_said = true;
-			return;
-		}
-		p->err = errno;
-		f->src_eof = true;
+		net_recv_failed(p);
 		return;
 	}
 	if (n == 0 && !p->dgram) {
@@ -149,7 +269,12 @@ local_writable(struct pump *p)
 {
 	struct flow	*f = &p->down;
 
-	if (buf_drain(&f->q, f->dst, 0) != -1 || io_again(errno))
+	if (buf_drain(&f->q, f->dst, 0) != -1) {
+		/* Room again for what the last batch still holds. */
+		(void)dgram_take_batch(p);
+		return;
+	}
+	if (io_again(errno))
 		return;
 	/* EPIPE: the reader is done (| head), which is no error. */
 	if (errno != EPIPE)

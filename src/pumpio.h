@@ -20,6 +20,7 @@
 #define PUMP_BUF_SIZE	(128 * 1024)
 #define DGRAM_RECV_ROOM	65536		/* room for any datagram */
 #define DGRAM_SEND_MAX	65507		/* the largest UDP payload */
+#define DGRAM_PASS_MAX	64		/* datagrams read per select() */
 
 /*
  * One direction: source descriptor -> queue -> sink descriptor.  The
@@ -62,6 +63,11 @@ struct pump {
 	int			 err;		/* the connection's failure */
 	int			 local_err;	/* a failed write to stdout */
 	long			 recv_count;
+	int			 dg_have;	/* datagrams in the batch */
+	int			 dg_next;	/* the first not yet taken */
+	long long		 dg_at;		/* when the batch came */
+	signed char		 sink_ready;	/* stdout never blocks: 1,
+						   can: -1, not known: 0 */
 	long			 idle_ms;	/* -w, --idle-timeout; 0: no */
 	long long		 last_activity;
 	long long		 last_recv;

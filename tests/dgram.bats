@@ -349,3 +349,74 @@ while s.recv(100) != b"answer\n":
 	    "$LERR"
 	kill -0 "$LPID"
 }
+
+@test "-u -k: after a burst from two senders read at once, replies go to the latest" {
+	fifo=$BATS_TEST_TMPDIR/stdin
+	mkfifo "$fifo"
+	exec {hold}<>"$fifo"	# a writer stays: stdin never ends
+	BG_STDIN=$fifo udp_listener -k -l
+	run -0 --separate-stderr timeout 20 python3 - "$PORT" "$fifo" \
+	    "$LOUT" "$(bg_child "$LPID")" <<'PY'
+import os, signal, socket, sys, time
+port, fifo, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+pid = int(sys.argv[4])
+def peer(src):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((src, 0))
+    return s
+def got(s, secs):
+    s.settimeout(secs)
+    try:
+        return s.recv(100).decode()
+    except socket.timeout:
+        return None
+a, b = peer("127.0.0.1"), peer("127.0.0.2")
+os.kill(pid, signal.SIGSTOP)	# the whole burst is queued at once
+for i in range(20):
+    a.sendto(b"a%d\n" % i, ("127.0.0.1", port))
+    b.sendto(b"b%d\n" % i, ("127.0.0.1", port))
+os.kill(pid, signal.SIGCONT)
+want = "".join("a%d\nb%d\n" % (i, i) for i in range(20))
+for _ in range(500):
+    if open(out).read() == want:
+        break
+    time.sleep(0.02)
+else:
+    sys.exit("stdout: %r" % open(out).read())
+with open(fifo, "w") as f:
+    f.write("to the latest\n")
+assert got(b, 5) == "to the latest\n", "b, the latest sender, got none"
+assert got(a, 0.5) is None, "an earlier sender got the reply"
+PY
+	exec {hold}>&-
+	kill -0 "$LPID"
+}
+
+@test "-u -l: in a burst read at once, only the peer's datagrams reach stdout" {
+	udp_listener -l
+	run -0 --separate-stderr timeout 20 python3 - "$PORT" "$LOUT" \
+	    "$(bg_child "$LPID")" <<'PY'
+import os, signal, socket, sys, time
+port, out, pid = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+def sock(src):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((src, 0))
+    return s
+peer, refused, stranger = sock("127.0.0.1"), sock("127.0.0.2"), sock("127.0.0.1")
+os.kill(pid, signal.SIGSTOP)	# queued before the peer is known
+for i in range(30):
+    peer.sendto(b"peer %d\n" % i, ("127.0.0.1", port))
+    refused.sendto(b"refused %d\n" % i, ("127.0.0.1", port))
+    stranger.sendto(b"stranger %d\n" % i, ("127.0.0.1", port))
+os.kill(pid, signal.SIGCONT)
+want = "".join("peer %d\n" % i for i in range(30))
+for _ in range(500):
+    if len(open(out).read()) >= len(want):
+        break
+    time.sleep(0.02)
+time.sleep(0.2)
+got = open(out).read()
+assert got == want, "stdout: %r" % got
+PY
+	kill -0 "$LPID"
+}

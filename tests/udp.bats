@@ -120,3 +120,79 @@ start_receiver() {
 	[ "$WAIT_STATUS" -eq 0 ]
 	[ "$(cat "$BG_OUT")" = "from ipv6" ]
 }
+
+# burst PORT N EXPECTED OUT PID: from one socket to 127.0.0.1 PORT, "peer"
+# (and a wait until OUT shows it: the listener has taken it for its
+# peer), then, PID stopped so that it reads nothing meanwhile, N datagrams
+# of distinct content and length at once, then PID goes on.  EXPECTED
+# gets all their bytes, in order, as stdout should show them.
+burst() {
+	timeout 20 python3 - "$@" <<'PY'
+import os, signal, socket, sys, time
+port, n, expected, out, pid = sys.argv[1:]
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(b"peer\n", ("127.0.0.1", int(port)))
+while open(out, "rb").read() != b"peer\n":
+    time.sleep(0.02)
+os.kill(int(pid), signal.SIGSTOP)
+data = b"peer\n"
+for i in range(int(n)):
+    d = (b"datagram %04d " % i) + bytes([65 + i % 26]) * (i % 53) + b"\n"
+    s.sendto(d, ("127.0.0.1", int(port)))
+    data += d
+os.kill(int(pid), signal.SIGCONT)
+open(expected, "wb").write(data)
+PY
+}
+
+# big_rcvbuf: the system lets a socket queue a burst of hundreds.
+big_rcvbuf() {
+	[ "$(cat /proc/sys/net/core/rmem_max 2>/dev/null || echo 0)" \
+	    -ge 1048576 ] || skip "net.core.rmem_max is under 1 MiB"
+}
+
+@test "a burst of 500 datagrams queued at once reaches stdout in order, each whole" {
+	big_rcvbuf
+	start_listener -u -l -I 2097152 127.0.0.1 0
+	expected=$BATS_TEST_TMPDIR/expected
+	run -0 burst "$PORT" 500 "$expected" "$BG_OUT" "$(bg_child "$BG_PID")"
+	wait_size "$BG_OUT" "$(stat -c %s "$expected")" 10
+	nap 0.2
+	cmp "$expected" "$BG_OUT"
+}
+
+@test "-W 3 writes exactly 3 of a burst of 10 queued before the listener reads" {
+	start_listener -u -l -W 3 127.0.0.1 0
+	listener=$BG_PID
+	out=$BG_OUT
+	port=$PORT
+	kill -STOP "$(bg_child "$listener")"
+	run -0 udp_send "$port" d1 d2 d3 d4 d5 d6 d7 d8 d9 d10
+	kill -CONT "$(bg_child "$listener")"
+	wait_exit "$listener" 10
+	[ "$WAIT_STATUS" -eq 0 ]
+	[ "$(cat "$out")" = $'d1\nd2\nd3' ]
+}
+
+@test "a burst is read with recvmmsg where built with it and written a batch a write" {
+	need_strace
+	big_rcvbuf
+	trace=$BATS_TEST_TMPDIR/trace
+	expected=$BATS_TEST_TMPDIR/expected
+	start_bg strace -f -qq -o "$trace" -e trace=recvmmsg,recvfrom,write \
+	    "$SOCKCAT" -v -u -l -I 2097152 127.0.0.1 0
+	port=$(bound_port "$BG_ERR")
+	sc=$(pgrep -P "$(bg_child "$BG_PID")" -x sockcat)
+	run -0 burst "$port" 100 "$expected" "$BG_OUT" "$sc"
+	wait_size "$BG_OUT" "$(stat -c %s "$expected")" 10
+	cmp "$expected" "$BG_OUT"
+	# A write to stdout of more than ten datagrams (67 bytes at most
+	# each): one a pass would write two at most.
+	awk '/ write\(1, / && $NF + 0 > 670 { f = 1 } END { exit !f }' "$trace"
+	config=${SOCKCAT%/src/sockcat}/config.h
+	if grep -q '^#define HAVE_RECVMMSG 1' "$config" 2>/dev/null; then
+		# One call took more than one datagram.
+		awk '/recvmmsg\(/ && $NF + 0 > 1 { f = 1 } END { exit !f }' \
+		    "$trace"
+	fi
+}
