@@ -1,0 +1,117 @@
+/*
+ * pumpzc.c: the pump's moves for a flow that splices (zcopy.c): its
+ * source into its pipe, the pipe into its sink, and the fall back to the
+ * copying path of pumpio.c when splice refuses the descriptors.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/select.h>
+
+#include <errno.h>
+#include <string.h>
+
+#include "buf.h"
+#include "pumpio.h"
+#include "util.h"
+#include "zcopy.h"
+
+/*
+ * Splice cannot serve this flow (EINVAL, ENOSYS: an O_APPEND file, a
+ * tty, a filesystem without it): it goes on by read and write, its queue
+ * allocated now and holding first what the pipe held.
+ */
+static void
+zc_fall_back(struct pump *p, struct flow *f)
+{
+	size_t	cap = PUMP_BUF_SIZE;
+
+	if (f->zp.len > cap)
+		cap = f->zp.len;
+	f->zc = false;
+	buf_init(&f->q, cap);
+	if (zpipe_to_buf(&f->zp, &f->q) == 0)
+		return;
+	/* Bytes the pipe does not give back: the run cannot go on. */
+	p->err = errno;
+	f->src_eof = true;
+	flow_sink_gone(f);
+}
+
+/* A zc flow's source has data or its end: into the pipe. */
+static bool
+zc_readable(struct pump *p, struct flow *f, long long now)
+{
+	ssize_t	n = zpipe_fill(&f->zp, f->src);
+
+	/* Refused, or no pipe to be had (EMFILE): copy instead. */
+	if (n == -1 && (zc_refused(errno) || f->zp.rd < 0)) {
+		zc_fall_back(p, f);
+		return false;
+	}
+	if (n == -1 && io_again(errno))
+		return false;
+	if (n > 0) {
+		p->last_activity = now;
+		if (f == &p->down) {
+			p->last_recv = now;
+			p->res->received += (unsigned long long)n;
+		}
+		return true;
+	}
+	if (f == &p->down) {
+		if (n == -1)
+			p->err = errno;
+		f->src_eof = true;
+		return false;
+	}
+	if (n == -1)
+		sc_warn("read from standard input failed: %s",
+		    strerror(errno));
+	f->src_eof = true;
+	p->stdin_eof_at = now;
+	return false;
+}
+
+/* A zc flow's sink can take more: from the pipe. */
+static void
+zc_writable(struct pump *p, struct flow *f)
+{
+	ssize_t	n = zpipe_drain(&f->zp, f->dst);
+
+	if (n == -1 && zc_refused(errno)) {
+		zc_fall_back(p, f);
+		return;
+	}
+	if (n >= 0) {
+		if (f == &p->up)
+			p->res->sent += (unsigned long long)n;
+		return;
+	}
+	if (io_again(errno))
+		return;
+	if (f == &p->up) {
+		net_write_failed(p);
+		return;
+	}
+	/* EPIPE: the reader is done (| head), which is no error. */
+	if (errno != EPIPE)
+		p->local_err = errno;
+	flow_sink_gone(f);
+}
+
+/*
+ * A zc flow's pass: the sink first, so the pipe has room for the source;
+ * what came in is sent on at once, where the sink takes it, without
+ * waiting for another select().
+ */
+void
+zc_ready(struct pump *p, struct flow *f, long long now, fd_set *rfds,
+    fd_set *wfds)
+{
+	if (FD_ISSET(f->dst, wfds) && !f->dst_gone)
+		zc_writable(p, f);
+	if (f->src >= 0 && FD_ISSET(f->src, rfds) && zc_readable(p, f, now) &&
+	    f->zc && !f->dst_gone)
+		zc_writable(p, f);
+}
