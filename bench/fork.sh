@@ -13,19 +13,23 @@
 #                (strace -f -c over a separate, shorter run; "-" without
 #                strace)
 #   conc conn/s, p99 ms, failed: CONC clients at once, CLIENTS each
+# -B OTHER adds another sockcat binary (a build before a change) as
+# "baseline".
 # Usage: bench/fork.sh [-r RUNS] [-n CLIENTS] [-c CONC] [-s STRACE_N]
-#                      [SOCKCAT]    (default ./src/sockcat; -s 0: no strace)
+#                      [-B OTHER] [SOCKCAT]
+#        (SOCKCAT: default ./src/sockcat; -s 0: no strace)
 set -eu
 
-runs=5 n=2000 conc=50 sn=200
-while getopts r:n:c:s: o; do
+runs=5 n=2000 conc=50 sn=200 base=
+while getopts r:n:c:s:B: o; do
 	case $o in
 	r) runs=$OPTARG ;;
 	n) n=$OPTARG ;;
 	c) conc=$OPTARG ;;
 	s) sn=$OPTARG ;;
+	B) base=$(realpath "$OPTARG") ;;
 	*) echo "usage: bench/fork.sh [-r RUNS] [-n CLIENTS] [-c CONC]" \
-	    "[-s STRACE_N] [SOCKCAT]" >&2; exit 2 ;;
+	    "[-s STRACE_N] [-B OTHER] [SOCKCAT]" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -159,6 +163,8 @@ start() {
 	case $name in
 	sockcat) "$@" "$sc" -l 127.0.0.1 "$port" --fork -e /bin/cat \
 	    </dev/null >/dev/null 2>&1 & ;;
+	baseline) "$@" "$base" -l 127.0.0.1 "$port" --fork -e /bin/cat \
+	    </dev/null >/dev/null 2>&1 & ;;
 	busybox) "$@" busybox nc -ll -p "$port" -e /bin/cat \
 	    </dev/null >/dev/null 2>&1 & ;;
 	esac
@@ -184,12 +190,16 @@ ticks() {
 }
 
 servers="sockcat"
+[ -n "$base" ] && servers="$servers baseline"
 command -v busybox >/dev/null && servers="$servers busybox"
 # nc.openbsd has no -e: it cannot serve this workload.
 hz=$(getconf CLK_TCK)
 
 for r in $(seq "$runs"); do
-	for s in $servers; do
+	# Interleaved, the first server first in odd rounds, last in even.
+	order=$servers
+	[ $((r % 2)) -eq 0 ] && order=$(printf '%s\n' $servers | tac)
+	for s in $order; do
 		port=$(free_port)
 		start "$s" "$port"
 		"$dir/client" "$port" 20 1 >/dev/null	# warm up
@@ -240,10 +250,10 @@ for s in $servers; do
 		$1 == s && $2 == "seq" { f += $5 } END { print f + 0 }' \
 		"$dir/results")"
 done
-set -- $servers
-if [ $# -gt 1 ]; then
-	awk -v a="$(col sockcat seq 3)" -v b="$(col busybox seq 3)" \
-	    -v ca="$(col sockcat seq 4)" -v cb="$(col busybox seq 4)" \
-	    'BEGIN { printf "sockcat/busybox: rate %.2fx, cpu %.2fx\n",
+for s in $servers; do
+	[ "$s" = sockcat ] && continue
+	awk -v a="$(col sockcat seq 3)" -v b="$(col "$s" seq 3)" \
+	    -v ca="$(col sockcat seq 4)" -v cb="$(col "$s" seq 4)" -v s="$s" \
+	    'BEGIN { printf "sockcat/%s: rate %.2fx, cpu %.2fx\n", s,
 	    a / b, ca / cb }'
-fi
+done
