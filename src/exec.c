@@ -62,7 +62,7 @@ struct plan {
 	const char		 *path;	/* for execve(), or NULL: PATH */
 	int			  fd;	/* on 0 and 1 */
 	int			  about;	/* closed too, if not fd */
-	sigset_t		  mask;	/* the program's signal mask */
+	bool			  cloexec;	/* fd closes itself at exec */
 	/* Set by a child that shares our memory (vfork) when it fails. */
 	volatile int		  err;
 	volatile int		  dup_failed;
@@ -80,20 +80,28 @@ env_add(const char *name, const char *value)
 		    ENV_NAMELEN - 1, name, value);
 }
 
-/* PREFIX{IP,PORT} (UCSPI) or the ncat pair from one socket address. */
+/*
+ * PREFIX{IP,PORT} (UCSPI) or the ncat pair from one socket address: the
+ * peer's when known already (ss), or else asked of the socket.
+ */
 static void
-export_addr(const char *proto, const char *side, int fd, int remote)
+export_addr(const char *proto, const char *side, int fd, int remote,
+    const struct sockaddr_storage *known, socklen_t known_len)
 {
 	struct sockaddr_storage	ss;
 	socklen_t		len = sizeof(ss);
 	char			host[ADDR_HOSTLEN], port[ADDR_PORTLEN];
 	char			name[ENV_NAMELEN];
 	const char		*ncat = remote ? "REMOTE" : "LOCAL";
-	int			r;
+	int			r = 0;
 
 	memset(&ss, 0, sizeof(ss));
-	r = remote ? getpeername(fd, (struct sockaddr *)&ss, &len) :
-	    getsockname(fd, (struct sockaddr *)&ss, &len);
+	if (known != NULL && known_len <= sizeof(ss)) {
+		memcpy(&ss, known, known_len);
+		len = known_len;
+	} else
+		r = remote ? getpeername(fd, (struct sockaddr *)&ss, &len) :
+		    getsockname(fd, (struct sockaddr *)&ss, &len);
 	if (r == -1 || ss.ss_family == AF_UNSPEC)
 		return;
 	/* An unnamed Unix socket (most stream clients): nothing to say. */
@@ -125,7 +133,8 @@ export_addr(const char *proto, const char *side, int fd, int remote)
  * until the next call; the array is the caller's to free.
  */
 static char **
-env_build(const struct options *opt, int about)
+env_build(const struct options *opt, int about,
+    const struct sockaddr_storage *peer, socklen_t peer_len)
 {
 	char	**envp, proto[8];
 	size_t	  i, n = 0;
@@ -137,8 +146,8 @@ env_build(const struct options *opt, int about)
 	env_nours = 0;
 	env_add("PROTO", proto);
 	env_add("NCAT_PROTO", proto);
-	export_addr(proto, "REMOTE", about, 1);
-	export_addr(proto, "LOCAL", about, 0);
+	export_addr(proto, "REMOTE", about, 1, peer, peer_len);
+	export_addr(proto, "LOCAL", about, 0, NULL, 0);
 
 	for (i = 0; environ[i] != NULL; i++)
 		;
@@ -201,9 +210,9 @@ plan_program(const struct options *opt, struct plan *p)
 
 /*
  * In the new process: the socket on 0 and 1, SIGPIPE back to default
- * (ignored signals stay ignored across exec), the signal mask the
- * program is owed, and the exec.  Only system calls: with vfork, this
- * runs on our memory.  Returns only on failure, with p->err set.
+ * (ignored signals stay ignored across exec; the mask is ours, as it
+ * was when sockcat started), and the exec.  Only system calls: with
+ * vfork, this runs on our memory.  Returns only on failure, p->err set.
  */
 static void
 plan_exec(struct plan *p)
@@ -218,12 +227,11 @@ plan_exec(struct plan *p)
 		p->err = errno;
 		return;
 	}
-	if (p->fd > STDERR_FILENO)
+	if (p->fd > STDERR_FILENO && !p->cloexec)
 		(void)close(p->fd);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_DFL;
 	(void)sigaction(SIGPIPE, &sa, NULL);
-	(void)sigprocmask(SIG_SETMASK, &p->mask, NULL);
 	if (p->path != NULL)
 		(void)execve(p->path, p->argv, p->envp);
 	else {
@@ -251,18 +259,18 @@ plan_say_failure(const struct plan *p)
 /*
  * A new process for the plan: vfork where the exec needs nothing but
  * system calls (the child borrows our memory and we wait for its exec),
- * fork otherwise.  Every signal is blocked meanwhile, so that no handler
- * of ours runs in a child sharing our memory.
+ * fork otherwise.  No signal is blocked around it: a handler of ours
+ * that ran in the child before its exec would touch none of our memory
+ * (SIGCHLD: the child has no child to reap; SIGALRM: nothing; the
+ * socket-file cleanup: only in the process that owns the file, then the
+ * child dies of the signal).  A new handler must stay as harmless.
  */
 static pid_t
 plan_start(struct plan *p)
 {
-	sigset_t	all;
 	pid_t		pid;
 	bool		shared;
 
-	(void)sigfillset(&all);
-	(void)sigprocmask(SIG_SETMASK, &all, &p->mask);
 #if defined(HAVE_VFORK) && defined(HAVE_EXECVPE)
 	shared = true;
 	pid = vfork();
@@ -279,7 +287,6 @@ plan_start(struct plan *p)
 			plan_say_failure(p);
 		_exit(EXIT_NET);
 	}
-	(void)sigprocmask(SIG_SETMASK, &p->mask, NULL);
 	if (pid == -1)
 		sc_warn("fork failed: %s", strerror(errno));
 	else if (shared && p->err != 0)
@@ -287,8 +294,9 @@ plan_start(struct plan *p)
 	return pid;
 }
 
-pid_t
-exec_start(const struct options *opt, int fd, int about)
+static pid_t
+start(const struct options *opt, int fd, int about,
+    const struct sockaddr_storage *peer, socklen_t peer_len, bool accepted)
 {
 	struct plan	p;
 	pid_t		pid;
@@ -299,13 +307,28 @@ exec_start(const struct options *opt, int fd, int about)
 		return -1;
 	p.fd = fd;
 	p.about = about;
-	p.envp = env_build(opt, about);
+	p.cloexec = accepted;
+	p.envp = env_build(opt, about, peer, peer_len);
 	/* The program gets an ordinary, blocking socket on 0 and 1. */
-	if ((fl = fcntl(fd, F_GETFL)) != -1 && (fl & O_NONBLOCK))
+	if (!accepted && (fl = fcntl(fd, F_GETFL)) != -1 &&
+	    (fl & O_NONBLOCK))
 		(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
 	pid = plan_start(&p);
 	free(p.envp);
 	return pid;
+}
+
+pid_t
+exec_start(const struct options *opt, int fd, int about)
+{
+	return start(opt, fd, about, NULL, 0, false);
+}
+
+pid_t
+exec_start_accepted(const struct options *opt, int fd,
+    const struct sockaddr_storage *peer, socklen_t peer_len)
+{
+	return start(opt, fd, fd, peer, peer_len, true);
 }
 
 int

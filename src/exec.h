@@ -6,6 +6,7 @@
 #define SOCKCAT_EXEC_H
 
 #include <sys/types.h>
+#include <sys/socket.h>
 
 #include "options.h"
 
@@ -20,6 +21,14 @@
  * exits EXIT_NET), or -1 after saying why there is none.
  */
 pid_t	exec_start(const struct options *, int fd, int about);
+
+/*
+ * exec_start() for a socket just accepted blocking and close-on-exec,
+ * from the peer at that address: no question asked of the socket that
+ * the accept answered already.
+ */
+pid_t	exec_start_accepted(const struct options *, int fd,
+	    const struct sockaddr_storage *, socklen_t);
 
 /*
  * Wait for a program exec_start() ran.  Returns its exit status (128+N

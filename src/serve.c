@@ -160,14 +160,12 @@ static int			started;
 static volatile sig_atomic_t	reaped;
 
 /*
- * The next admitted client of a stream listener: wait for one, and
- * through any pause the door asks for.
+ * The next admitted client of a stream listener (its address in *peer):
+ * wait for one, and through any pause the door asks for.
  */
 static int
-next_client(struct door *d)
+next_client(struct door *d, struct sockaddr_storage *peer, socklen_t *len)
 {
-	struct sockaddr_storage	peer;
-	socklen_t		len;
 	char			name[ADMIT_NAMELEN];
 	long long		now;
 	int			fd;
@@ -180,8 +178,8 @@ next_client(struct door *d)
 		}
 		if (fd_wait(d->lfd, false, -1) == -1)
 			return -1;
-		fd = door_accept(d, started - (int)reaped, now_ms(), &peer,
-		    &len, name);
+		fd = door_accept(d, started - (int)reaped, now_ms(), peer,
+		    len, name);
 		if (fd != -1 || errno != EAGAIN)
 			return fd;
 	}
@@ -288,6 +286,8 @@ static int
 serve_fork(const struct options *opt, int lfd, struct tap *tap)
 {
 	struct sigaction	sa;
+	struct sockaddr_storage	peer;
+	socklen_t		len;
 	struct door		door;
 	bool			program = opt->program && !opt->pass_fd;
 	pid_t			pid;
@@ -302,11 +302,11 @@ serve_fork(const struct options *opt, int lfd, struct tap *tap)
 	door.blocking = program;
 	for (;;) {
 		rebase_counts();
-		if ((fd = next_client(&door)) == -1) {
+		if ((fd = next_client(&door, &peer, &len)) == -1) {
 			sc_warn("accept failed: %s", strerror(errno));
 			return -1;
 		}
-		pid = program ? exec_start(opt, fd, fd) :
+		pid = program ? exec_start_accepted(opt, fd, &peer, len) :
 		    fork_session(opt, lfd, fd, tap);
 		if (pid != -1)
 			started++;
@@ -338,13 +338,15 @@ serve_dgram_any(const struct options *opt, int lfd, struct tap *tap)
 static int
 serve_stream(const struct options *opt, int lfd, struct tap *tap)
 {
-	struct door	door;
-	bool		stdin_done = false;
-	int		fd, status;
+	struct sockaddr_storage	peer;
+	socklen_t		len;
+	struct door		door;
+	bool			stdin_done = false;
+	int			fd, status;
 
 	door_open(&door, opt, lfd, false);
 	do {
-		if ((fd = next_client(&door)) == -1) {
+		if ((fd = next_client(&door, &peer, &len)) == -1) {
 			sc_warn("accept failed: %s", strerror(errno));
 			(void)close(lfd);
 			return EXIT_NET;
