@@ -348,3 +348,12 @@ while s.recv(100):
 	[ "$(grep -c '^NCAT_REMOTE_ADDR=' "$env")" -eq 1 ]
 	run ! grep -q '^TCPREMOTEHOST=' "$env"
 }
+
+@test "a Unix --fork listener's program has its socket on 0 and 1 and nothing else of sockcat's" {
+	sock=$BATS_TEST_TMPDIR/s
+	start_bg "${ONLY_STD[@]}" "$SOCKCAT" --fork -U -l "$sock" \
+	    -c 'ls /proc/self/fd; echo "$PROTO"'
+	wait_unix_listen "$sock"
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -U "$sock" </dev/null
+	[ "$output" = $'0\n1\n2\n3\nUNIX' ]
+}
