@@ -7,8 +7,11 @@
 # CONC clients at once.  The servers take turns (A B A B ...), RUNS
 # rounds; medians.  Per server:
 #   conn/s       sequential connections per second
-#   cpu ms/conn  the listener's CPU and its reaped children's (the
-#                programs), from /proc/PID/stat, per connection
+#   cpu ms/conn  CPU of the listener and every process under it (the
+#                programs), per connection: perf stat's task-clock,
+#                which counts children however they are reaped (busybox
+#                leaves them to the kernel); without perf, /proc/PID/stat
+#                of the listener and its reaped children
 #   sys/conn     system calls per connection, listener and children
 #                (strace -f -c over a separate, shorter run; "-" without
 #                strace)
@@ -178,7 +181,7 @@ stop() {
 	local child
 	child=$(pgrep -P "$spid" | head -1 || :)
 	case $(cat "/proc/$spid/comm" 2>/dev/null) in
-	strace) kill "$child" 2>/dev/null || : ;;
+	strace|perf) kill "$child" 2>/dev/null || : ;;
 	*) kill "$spid" 2>/dev/null || : ;;
 	esac
 	wait "$spid" 2>/dev/null || :
@@ -194,6 +197,8 @@ servers="sockcat"
 command -v busybox >/dev/null && servers="$servers busybox"
 # nc.openbsd has no -e: it cannot serve this workload.
 hz=$(getconf CLK_TCK)
+perf=
+perf stat -e task-clock -x, -o "$dir/probe" true >/dev/null 2>&1 && perf=1
 
 for r in $(seq "$runs"); do
 	# Interleaved, the first server first in odd rounds, last in even.
@@ -201,17 +206,29 @@ for r in $(seq "$runs"); do
 	[ $((r % 2)) -eq 0 ] && order=$(printf '%s\n' $servers | tac)
 	for s in $order; do
 		port=$(free_port)
-		start "$s" "$port"
+		if [ -n "$perf" ]; then
+			start "$s" "$port" perf stat -e task-clock -x, \
+			    -o "$dir/perf"
+		else
+			start "$s" "$port"
+		fi
 		"$dir/client" "$port" 20 1 >/dev/null	# warm up
 		sleep 0.2
 		c0=$(ticks "$spid")
 		set -- $("$dir/client" "$port" "$n" 1)
 		sleep 0.2			# the last children reaped
 		c1=$(ticks "$spid")
-		echo "$s seq $(awk -v t="$1" -v n="$2" -v f="$3" \
-		    -v c="$((c1 - c0))" -v hz="$hz" 'BEGIN {
-		    printf "%.0f %.3f %d", n / t, c * 1000 / hz / n, f }')" \
+		stop
+		ms=$(awk -v c="$((c1 - c0))" -v hz="$hz" \
+		    'BEGIN { print c * 1000 / hz }')
+		# perf: the whole run, the 20 warm-up clients too.
+		[ -n "$perf" ] && ms=$(awk -F, -v k="$((n + 20))" -v n="$n" \
+		    '$3 == "task-clock" { print $1 * n / k }' "$dir/perf")
+		echo "$s seq $(awk -v t="$1" -v n="$2" -v f="$3" -v ms="$ms" \
+		    'BEGIN { printf "%.0f %.3f %d", n / t, ms / n, f }')" \
 		    >>"$dir/results"
+		port=$(free_port)
+		start "$s" "$port"
 		set -- $("$dir/client" "$port" "$((n / conc + 1))" "$conc")
 		echo "$s conc $(awk -v t="$1" -v n="$2" \
 		    'BEGIN { printf "%.0f", n / t }') $3 $5" >>"$dir/results"
