@@ -37,6 +37,10 @@ while getopts r:n:c:s:B: o; do
 done
 shift $((OPTIND - 1))
 sc=$(realpath "${1:-./src/sockcat}")
+# The program's own start-up is the same for every server; in the C
+# locale it reads no locale files, so what the servers add stands out.
+export LC_ALL=C
+unset LANG
 dir=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || :; rm -rf "$dir"' EXIT
 
