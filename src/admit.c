@@ -130,7 +130,8 @@ starved(struct door *d, long long now, int err)
 		(void)close(d->spare_fd);
 		/* Only those already waiting: a deadline in the past. */
 		while (n < REFUSE_BURST && fd_wait(d->lfd, false, now) == 0 &&
-		    (fd = sock_accept(d->lfd, &peer, &len, false)) != -1) {
+		    (fd = sock_accept(d->lfd, &peer, &len, false, true)) !=
+		    -1) {
 			client_name(d->opt, &peer, len, name);
 			say_refused(name, "(out of descriptors)");
 			(void)close(fd);
@@ -155,7 +156,8 @@ door_accept(struct door *d, int active, long long now,
 		errno = EAGAIN;
 		return -1;
 	}
-	if ((fd = sock_accept(d->lfd, peer, len, false)) == -1) {
+	fd = sock_accept(d->lfd, peer, len, false, !d->blocking);
+	if (fd == -1) {
 		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
 		    errno == ENOMEM) {
 			starved(d, now, errno);

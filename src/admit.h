@@ -31,6 +31,7 @@ struct door {
 	int			 spare_fd;
 	int			 starved;	/* errno said, this spell */
 	long long		 paused_until;	/* accept nothing until then */
+	bool			 blocking;	/* clients' sockets: blocking */
 };
 
 /* A door on lfd; refuse_when_starved: hold the spare descriptor. */

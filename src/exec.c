@@ -17,6 +17,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,52 +51,57 @@ describes_connection(const char *entry)
 	return false;
 }
 
-/*
- * Remove every variable describing a connection from the environment.
- * Inherited (sockcat itself run by tcpserver, inetd-style, or by ncat),
- * they would describe another connection, and those of them sockcat does
- * not set (TCPREMOTEHOST, TCPREMOTEINFO, UNIXREMOTEPATH for an unnamed
- * peer) would reach the program as if they were about its own.
- */
-static void
-env_scrub(void)
-{
-	char		**names, *eq;
-	size_t		  n = 0, i;
+#define ENV_OURS	10	/* PROTO, NCAT_PROTO and 4 a side at most */
+#define ENV_NAMELEN	64
+#define ENV_LEN		(ENV_NAMELEN + ADDR_HOSTLEN + 1)
 
-	for (i = 0; environ[i] != NULL; i++)
-		;
-	names = xreallocarray(NULL, i + 1, sizeof(*names));
-	/* Names first: unsetenv(3) reshuffles environ under our feet. */
-	for (i = 0; environ[i] != NULL; i++) {
-		if (!describes_connection(environ[i]) ||
-		    (eq = strchr(environ[i], '=')) == NULL)
-			continue;
-		names[n] = xmalloc((size_t)(eq - environ[i]) + 1);
-		memcpy(names[n], environ[i], (size_t)(eq - environ[i]));
-		names[n][eq - environ[i]] = '\0';
-		n++;
-	}
-	for (i = 0; i < n; i++) {
-		(void)unsetenv(names[i]);
-		free(names[i]);
-	}
-	free(names);
+/* What the program gets, ready before the process is made. */
+struct plan {
+	char			**argv;
+	char			**envp;
+	const char		 *path;	/* for execve(), or NULL: PATH */
+	int			  fd;	/* on 0 and 1 */
+	int			  about;	/* closed too, if not fd */
+	bool			  cloexec;	/* fd closes itself at exec */
+	/* Set by a child that shares our memory (vfork) when it fails. */
+	volatile int		  err;
+	volatile int		  dup_failed;
+};
+
+/* The variables sockcat sets, as "NAME=value" entries. */
+static char	env_ours[ENV_OURS][ENV_LEN];
+static size_t	env_nours;
+
+static void
+env_add(const char *name, const char *value)
+{
+	if (env_nours < ENV_OURS)
+		(void)snprintf(env_ours[env_nours++], ENV_LEN, "%.*s=%s",
+		    ENV_NAMELEN - 1, name, value);
 }
 
-/* Set PREFIX{IP,PORT} (UCSPI) or the ncat pair from one socket address. */
+/*
+ * PREFIX{IP,PORT} (UCSPI) or the ncat pair from one socket address: the
+ * peer's when known already (ss), or else asked of the socket.
+ */
 static void
-export_addr(const char *proto, const char *side, int fd, int remote)
+export_addr(const char *proto, const char *side, int fd, int remote,
+    const struct sockaddr_storage *known, socklen_t known_len)
 {
 	struct sockaddr_storage	ss;
 	socklen_t		len = sizeof(ss);
 	char			host[ADDR_HOSTLEN], port[ADDR_PORTLEN];
-	char			name[64];
-	int			r;
+	char			name[ENV_NAMELEN];
+	const char		*ncat = remote ? "REMOTE" : "LOCAL";
+	int			r = 0;
 
 	memset(&ss, 0, sizeof(ss));
-	r = remote ? getpeername(fd, (struct sockaddr *)&ss, &len) :
-	    getsockname(fd, (struct sockaddr *)&ss, &len);
+	if (known != NULL && known_len <= sizeof(ss)) {
+		memcpy(&ss, known, known_len);
+		len = known_len;
+	} else
+		r = remote ? getpeername(fd, (struct sockaddr *)&ss, &len) :
+		    getsockname(fd, (struct sockaddr *)&ss, &len);
 	if (r == -1 || ss.ss_family == AF_UNSPEC)
 		return;
 	/* An unnamed Unix socket (most stream clients): nothing to say. */
@@ -105,22 +111,55 @@ export_addr(const char *proto, const char *side, int fd, int remote)
 	addr_text((struct sockaddr *)&ss, len, host, port);
 	if (ss.ss_family == AF_UNIX) {
 		(void)snprintf(name, sizeof(name), "UNIX%sPATH", side);
-		(void)setenv(name, host, 1);
-		(void)snprintf(name, sizeof(name), "NCAT_%s_ADDR",
-		    remote ? "REMOTE" : "LOCAL");
-		(void)setenv(name, host, 1);
+		env_add(name, host);
+		(void)snprintf(name, sizeof(name), "NCAT_%s_ADDR", ncat);
+		env_add(name, host);
 		return;
 	}
 	(void)snprintf(name, sizeof(name), "%s%sIP", proto, side);
-	(void)setenv(name, host, 1);
+	env_add(name, host);
 	(void)snprintf(name, sizeof(name), "%s%sPORT", proto, side);
-	(void)setenv(name, port, 1);
-	(void)snprintf(name, sizeof(name), "NCAT_%s_ADDR",
-	    remote ? "REMOTE" : "LOCAL");
-	(void)setenv(name, host, 1);
-	(void)snprintf(name, sizeof(name), "NCAT_%s_PORT",
-	    remote ? "REMOTE" : "LOCAL");
-	(void)setenv(name, port, 1);
+	env_add(name, port);
+	(void)snprintf(name, sizeof(name), "NCAT_%s_ADDR", ncat);
+	env_add(name, host);
+	(void)snprintf(name, sizeof(name), "NCAT_%s_PORT", ncat);
+	env_add(name, port);
+}
+
+/*
+ * The program's environment, built in one go without touching ours:
+ * ours without a variable describing a connection, then PROTO,
+ * NCAT_PROTO and those describing the socket about.  The strings live
+ * until the next call; the array is the caller's to free.
+ */
+static char **
+env_build(const struct options *opt, int about,
+    const struct sockaddr_storage *peer, socklen_t peer_len)
+{
+	char	**envp, proto[8];
+	size_t	  i, n = 0;
+
+	/* PROTO: "TCP", "UDP" or "UNIX", as UCSPI tools name it. */
+	(void)snprintf(proto, sizeof(proto), "%s", opt->proto);
+	for (i = 0; proto[i] != '\0'; i++)
+		proto[i] = (char)toupper((unsigned char)proto[i]);
+	env_nours = 0;
+	env_add("PROTO", proto);
+	env_add("NCAT_PROTO", proto);
+	export_addr(proto, "REMOTE", about, 1, peer, peer_len);
+	export_addr(proto, "LOCAL", about, 0, NULL, 0);
+
+	for (i = 0; environ[i] != NULL; i++)
+		;
+	envp = xreallocarray(NULL, i + env_nours + 1, sizeof(*envp));
+	for (i = 0; environ[i] != NULL; i++)
+		if (!describes_connection(environ[i]) ||
+		    strchr(environ[i], '=') == NULL)
+			envp[n++] = environ[i];
+	for (i = 0; i < env_nours; i++)
+		envp[n++] = env_ours[i];
+	envp[n] = NULL;
+	return envp;
 }
 
 /* -e's argument string, split on blanks into a NULL-ended vector. */
@@ -141,68 +180,155 @@ split_blanks(const char *s)
 		argv[n++] = word;
 	}
 	argv[n] = NULL;
-	return argv;		/* lives until exec: never freed */
+	return argv;
 }
 
-void
-exec_peer(const struct options *opt, int fd, int about)
+/* The program's argv and path, the same for every connection: once. */
+static int
+plan_program(const struct options *opt, struct plan *p)
 {
-	char		  proto[8];
-	char		**argv;
-	size_t		  i;
+	static char	**argv, sh_name[] = "sh", sh_flag[] = "-c";
+	static char	 *sh[4] = { sh_name, sh_flag, NULL, NULL };
 
-	/* PROTO: "TCP", "UDP" or "UNIX", as UCSPI tools name it. */
-	(void)snprintf(proto, sizeof(proto), "%s", opt->proto);
-	for (i = 0; proto[i] != '\0'; i++)
-		proto[i] = (char)toupper((unsigned char)proto[i]);
-
-	env_scrub();
-	(void)setenv("PROTO", proto, 1);
-	(void)setenv("NCAT_PROTO", proto, 1);
-	export_addr(proto, "REMOTE", about, 1);
-	export_addr(proto, "LOCAL", about, 0);
-	if (about != fd)
-		(void)close(about);
-
-	/* The program gets an ordinary, blocking socket on 0 and 1. */
-	(void)set_nonblock(fd, false);
-	if (dup2(fd, STDIN_FILENO) == -1 || dup2(fd, STDOUT_FILENO) == -1) {
-		sc_warn("cannot give the socket to the program: %s",
-		    strerror(errno));
-		return;
-	}
-	if (fd > STDERR_FILENO)
-		(void)close(fd);
-	/* Ignored signals stay ignored across exec: give SIGPIPE back. */
-	(void)signal(SIGPIPE, SIG_DFL);
 	if (opt->sh_exec != NULL) {
-		execl("/bin/sh", "sh", "-c", opt->sh_exec, (char *)NULL);
-		sc_warn("cannot run /bin/sh: %s", strerror(errno));
-		return;
+		sh[2] = (char *)(uintptr_t)opt->sh_exec;
+		p->argv = sh;
+		p->path = "/bin/sh";
+		return 0;
 	}
-	argv = split_blanks(opt->exec);
+	if (argv == NULL)
+		argv = split_blanks(opt->exec);	/* kept: never freed */
 	if (argv[0] == NULL) {
 		sc_warn("-e names no program");
+		return -1;
+	}
+	p->argv = argv;
+	/* A name with a slash is a path; any other is looked up. */
+	p->path = strchr(argv[0], '/') != NULL ? argv[0] : NULL;
+	return 0;
+}
+
+/*
+ * In the new process: the socket on 0 and 1, SIGPIPE back to default
+ * (ignored signals stay ignored across exec; the mask is ours, as it
+ * was when sockcat started), and the exec.  Only system calls: with
+ * vfork, this runs on our memory.  Returns only on failure, p->err set.
+ */
+static void
+plan_exec(struct plan *p)
+{
+	struct sigaction	sa;
+
+	if (p->about != p->fd)
+		(void)close(p->about);
+	if (dup2(p->fd, STDIN_FILENO) == -1 ||
+	    dup2(p->fd, STDOUT_FILENO) == -1) {
+		p->dup_failed = 1;
+		p->err = errno;
 		return;
 	}
-	execvp(argv[0], argv);
-	sc_warn("cannot run %s: %s", argv[0], strerror(errno));
+	if (p->fd > STDERR_FILENO && !p->cloexec)
+		(void)close(p->fd);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	(void)sigaction(SIGPIPE, &sa, NULL);
+	if (p->path != NULL)
+		(void)execve(p->path, p->argv, p->envp);
+	else {
+#ifdef HAVE_EXECVPE
+		(void)execvpe(p->argv[0], p->argv, p->envp);
+#else
+		environ = p->envp;	/* a forked child: our own copy */
+		(void)execvp(p->argv[0], p->argv);
+#endif
+	}
+	p->err = errno;
+}
+
+static void
+plan_say_failure(const struct plan *p)
+{
+	if (p->dup_failed)
+		sc_warn("cannot give the socket to the program: %s",
+		    strerror(p->err));
+	else
+		sc_warn("cannot run %s: %s", p->path != NULL ? p->path :
+		    p->argv[0], strerror(p->err));
+}
+
+/*
+ * A new process for the plan: vfork where the exec needs nothing but
+ * system calls (the child borrows our memory and we wait for its exec),
+ * fork otherwise.  No signal is blocked around it: a handler of ours
+ * that ran in the child before its exec would touch none of our memory
+ * (SIGCHLD: the child has no child to reap; SIGALRM: nothing; the
+ * socket-file cleanup: only in the process that owns the file, then the
+ * child dies of the signal).  A new handler must stay as harmless.
+ */
+static pid_t
+plan_start(struct plan *p)
+{
+	pid_t		pid;
+	bool		shared;
+
+#if defined(HAVE_VFORK) && defined(HAVE_EXECVPE)
+	shared = true;
+	pid = vfork();
+#elif defined(HAVE_VFORK)
+	shared = p->path != NULL;
+	pid = shared ? vfork() : fork();
+#else
+	shared = false;
+	pid = fork();
+#endif
+	if (pid == 0) {
+		plan_exec(p);
+		if (!shared)
+			plan_say_failure(p);
+		_exit(EXIT_NET);
+	}
+	if (pid == -1)
+		sc_warn("fork failed: %s", strerror(errno));
+	else if (shared && p->err != 0)
+		plan_say_failure(p);
+	return pid;
+}
+
+static pid_t
+start(const struct options *opt, int fd, int about,
+    const struct sockaddr_storage *peer, socklen_t peer_len, bool accepted)
+{
+	struct plan	p;
+	pid_t		pid;
+	int		fl;
+
+	memset(&p, 0, sizeof(p));
+	if (plan_program(opt, &p) == -1)
+		return -1;
+	p.fd = fd;
+	p.about = about;
+	p.cloexec = accepted;
+	p.envp = env_build(opt, about, peer, peer_len);
+	/* The program gets an ordinary, blocking socket on 0 and 1. */
+	if (!accepted && (fl = fcntl(fd, F_GETFL)) != -1 &&
+	    (fl & O_NONBLOCK))
+		(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	pid = plan_start(&p);
+	free(p.envp);
+	return pid;
 }
 
 pid_t
 exec_start(const struct options *opt, int fd, int about)
 {
-	pid_t	pid;
+	return start(opt, fd, about, NULL, 0, false);
+}
 
-	if ((pid = fork()) == -1) {
-		sc_warn("fork failed: %s", strerror(errno));
-		return -1;
-	}
-	if (pid == 0) {
-		exec_peer(opt, fd, about);
-		_exit(EXIT_NET);
-	}
-	return pid;
+pid_t
+exec_start_accepted(const struct options *opt, int fd,
+    const struct sockaddr_storage *peer, socklen_t peer_len)
+{
+	return start(opt, fd, fd, peer, peer_len, true);
 }
 
 int

@@ -21,6 +21,7 @@
 #include "addr.h"
 #include "admit.h"
 #include "broker.h"
+#include "exec.h"
 #include "netopt.h"
 #include "serve.h"
 #include "session.h"
@@ -153,17 +154,18 @@ open_listener(const struct options *opt, int *dual)
 	return fd;
 }
 
-static volatile sig_atomic_t	children;	/* --fork: being served */
+/* --fork: children started (counted here) and ended (by the handler);
+ * the difference is how many are being served. */
+static int			started;
+static volatile sig_atomic_t	reaped;
 
 /*
- * The next admitted client of a stream listener: wait for one, and
- * through any pause the door asks for.
+ * The next admitted client of a stream listener (its address in *peer):
+ * wait for one, and through any pause the door asks for.
  */
 static int
-next_client(struct door *d)
+next_client(struct door *d, struct sockaddr_storage *peer, socklen_t *len)
 {
-	struct sockaddr_storage	peer;
-	socklen_t		len;
 	char			name[ADMIT_NAMELEN];
 	long long		now;
 	int			fd;
@@ -176,8 +178,8 @@ next_client(struct door *d)
 		}
 		if (fd_wait(d->lfd, false, -1) == -1)
 			return -1;
-		fd = door_accept(d, (int)children, now_ms(), &peer, &len,
-		    name);
+		fd = door_accept(d, started - (int)reaped, now_ms(), peer,
+		    len, name);
 		if (fd != -1 || errno != EAGAIN)
 			return fd;
 	}
@@ -233,21 +235,61 @@ on_sigchld(int sig)
 
 	(void)sig;
 	while (waitpid(-1, NULL, WNOHANG) > 0)
-		children--;
+		reaped++;
 	errno = saved;
+}
+
+/* Bring both counts down long before they could overflow. */
+static void
+rebase_counts(void)
+{
+	sigset_t	chld, old;
+
+	if (reaped < (1 << 30))
+		return;
+	(void)sigemptyset(&chld);
+	(void)sigaddset(&chld, SIGCHLD);
+	(void)sigprocmask(SIG_BLOCK, &chld, &old);
+	started -= (int)reaped;
+	reaped = 0;
+	(void)sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/* --fork without a program: a child serves the client and exits. */
+static pid_t
+fork_session(const struct options *opt, int lfd, int fd, struct tap *tap)
+{
+	bool	stdin_done = true;	/* children: no stdin */
+	pid_t	pid;
+
+	if ((pid = fork()) == 0) {
+		/* The child serves one client and never cleans up what
+		 * belongs to the parent (the socket file); signals ignored
+		 * since we started stay ignored. */
+		(void)signal(SIGCHLD, SIG_DFL);
+		unlink_at_exit_disown();
+		(void)close(lfd);
+		_exit(session_run(opt, &(struct session){ .fd = fd,
+		    .tap = tap, .stdin_done = &stdin_done }));
+	}
+	if (pid == -1)
+		sc_warn("fork failed: %s", strerror(errno));
+	return pid;
 }
 
 /*
  * --fork: the parent only accepts; each client gets a child that runs
- * the program or the pump and exits.  Returns only on a fatal error.
+ * the pump and exits, or (-e/-c) the program itself, started from here
+ * on a socket accepted blocking.  Returns only on a fatal error.
  */
 static int
 serve_fork(const struct options *opt, int lfd, struct tap *tap)
 {
 	struct sigaction	sa;
+	struct sockaddr_storage	peer;
+	socklen_t		len;
 	struct door		door;
-	sigset_t		chld, old;
-	bool			stdin_done = true;	/* children: no stdin */
+	bool			program = opt->program && !opt->pass_fd;
 	pid_t			pid;
 	int			fd;
 
@@ -256,32 +298,18 @@ serve_fork(const struct options *opt, int lfd, struct tap *tap)
 	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
 	(void)sigemptyset(&sa.sa_mask);
 	(void)sigaction(SIGCHLD, &sa, NULL);
-	(void)sigemptyset(&chld);
-	(void)sigaddset(&chld, SIGCHLD);
 	door_open(&door, opt, lfd, false);
+	door.blocking = program;
 	for (;;) {
-		if ((fd = next_client(&door)) == -1) {
+		rebase_counts();
+		if ((fd = next_client(&door, &peer, &len)) == -1) {
 			sc_warn("accept failed: %s", strerror(errno));
 			return -1;
 		}
-		(void)sigprocmask(SIG_BLOCK, &chld, &old);
-		if ((pid = fork()) == 0) {
-			/* The child serves one client and never cleans up
-			 * what belongs to the parent (the socket file);
-			 * signals ignored since we started stay ignored. */
-			(void)signal(SIGCHLD, SIG_DFL);
-			unlink_at_exit_disown();
-			(void)sigprocmask(SIG_SETMASK, &old, NULL);
-			(void)close(lfd);
-			_exit(session_run(opt, &(struct session){ .fd = fd,
-			    .tap = tap, .stdin_done = &stdin_done,
-			    .own_process = true }));
-		}
-		if (pid == -1)
-			sc_warn("fork failed: %s", strerror(errno));
-		else
-			children++;
-		(void)sigprocmask(SIG_SETMASK, &old, NULL);
+		pid = program ? exec_start_accepted(opt, fd, &peer, len) :
+		    fork_session(opt, lfd, fd, tap);
+		if (pid != -1)
+			started++;
 		(void)close(fd);
 	}
 }
@@ -310,13 +338,15 @@ serve_dgram_any(const struct options *opt, int lfd, struct tap *tap)
 static int
 serve_stream(const struct options *opt, int lfd, struct tap *tap)
 {
-	struct door	door;
-	bool		stdin_done = false;
-	int		fd, status;
+	struct sockaddr_storage	peer;
+	socklen_t		len;
+	struct door		door;
+	bool			stdin_done = false;
+	int			fd, status;
 
 	door_open(&door, opt, lfd, false);
 	do {
-		if ((fd = next_client(&door)) == -1) {
+		if ((fd = next_client(&door, &peer, &len)) == -1) {
 			sc_warn("accept failed: %s", strerror(errno));
 			(void)close(lfd);
 			return EXIT_NET;

@@ -87,10 +87,6 @@ run_program(const struct options *opt, const struct session *s)
 
 	if (s->admit != NULL)
 		return relay_program(opt, s);
-	if (s->own_process) {
-		exec_peer(opt, s->fd, s->fd);
-		return EXIT_NET;		/* exec_peer said why */
-	}
 	if ((pid = exec_start(opt, s->fd, s->fd)) == -1)
 		return EXIT_NET;
 	return exec_reap(pid);

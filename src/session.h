@@ -32,8 +32,6 @@ struct session {
 	 * here; NULL for a connected one. */
 	struct sockaddr_storage	*reply_to;
 	socklen_t		*reply_len;
-	/* A --fork child: the program may replace this very process. */
-	bool		 own_process;
 };
 
 /*

@@ -307,9 +307,32 @@ sock_listen_bound(const struct sock_settings *s, int fd,
 	return listen(fd, SOMAXCONN);
 }
 
+/* accept(2) once; the new descriptor close-on-exec, and non-blocking
+ * if asked, in the same call where the system can. */
+static int
+accept_flags(int lfd, struct sockaddr_storage *peer, socklen_t *len,
+    bool nonblock)
+{
+#ifdef HAVE_ACCEPT4
+	*len = sizeof(*peer);
+	return accept4(lfd, (struct sockaddr *)peer, len,
+	    SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0));
+#else
+	int	fd;
+
+	*len = sizeof(*peer);
+	if ((fd = accept(lfd, (struct sockaddr *)peer, len)) == -1)
+		return -1;
+	if (set_cloexec(fd) == -1 || (nonblock &&
+	    set_nonblock(fd, true) == -1))
+		return sock_discard(fd);
+	return fd;
+#endif
+}
+
 int
 sock_accept(int lfd, struct sockaddr_storage *peer, socklen_t *len,
-    bool wait)
+    bool wait, bool nonblock)
 {
 	int	fd;
 
@@ -317,10 +340,9 @@ sock_accept(int lfd, struct sockaddr_storage *peer, socklen_t *len,
 		/* The listener stays non-blocking: wait, then accept. */
 		if (wait && fd_wait(lfd, false, -1) == -1)
 			return -1;
-		*len = sizeof(*peer);
-		fd = accept(lfd, (struct sockaddr *)peer, len);
+		fd = accept_flags(lfd, peer, len, nonblock);
 		if (fd != -1)
-			break;
+			return fd;
 		/* The client may have gone between select and accept. */
 		if (errno != EINTR && errno != EAGAIN &&
 		    errno != EWOULDBLOCK && errno != ECONNABORTED &&
@@ -331,9 +353,6 @@ sock_accept(int lfd, struct sockaddr_storage *peer, socklen_t *len,
 			return -1;
 		}
 	}
-	if (set_cloexec(fd) == -1 || set_nonblock(fd, true) == -1)
-		return sock_discard(fd);
-	return fd;
 }
 
 int

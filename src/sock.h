@@ -123,12 +123,14 @@ int	sock_listen(const struct sock_settings *, const struct addrinfo *,
 int	sock_listen_bound(const struct sock_settings *, int, enum sock_step *);
 
 /*
- * accept(2), retried on EINTR; the new descriptor is close-on-exec and
- * non-blocking (the caller checks that select() can take it).  With
- * wait, it waits for a client; without, -1 with EAGAIN when none is
- * there (a client that left between select() and accept() included).
+ * accept(2), retried on EINTR; the new descriptor is close-on-exec, and
+ * non-blocking with nonblock (the caller checks that select() can take
+ * it).  With wait, it waits for a client; without, -1 with EAGAIN when
+ * none is there (a client that left between select() and accept()
+ * included).
  */
-int	sock_accept(int, struct sockaddr_storage *, socklen_t *, bool);
+int	sock_accept(int, struct sockaddr_storage *, socklen_t *, bool wait,
+	    bool nonblock);
 
 /*
  * Wait for the next datagram on a bound socket without consuming it;

@@ -319,3 +319,41 @@ other_port() {
 	[ "$(env_of "$env" TCL_LIBRARY)" = keep2 ]
 	[ "$(env_of "$env" Unix_note)" = keep3 ]
 }
+
+@test "a --fork program's environment describes its own connection, and nothing inherited" {
+	env=$BATS_TEST_TMPDIR/env
+	start_bg env PROTO=SCTP TCPREMOTEHOST=evil.example \
+	    NCAT_REMOTE_ADDR=192.0.2.1 TCL_LIBRARY=keep2 \
+	    "$SOCKCAT" -v --fork -l 127.0.0.1 0 -c "env >'$env'; echo done"
+	port=$(bound_port "$BG_ERR")
+	run -0 --separate-stderr timeout 10 python3 -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+print(s.getsockname()[1])
+while s.recv(100):
+    pass' "$port"
+	cport=$output
+	[ "$(env_of "$env" PROTO)" = TCP ]
+	[ "$(env_of "$env" NCAT_PROTO)" = TCP ]
+	[ "$(env_of "$env" TCPREMOTEIP)" = 127.0.0.1 ]
+	[ "$(env_of "$env" TCPREMOTEPORT)" = "$cport" ]
+	[ "$(env_of "$env" TCPLOCALIP)" = 127.0.0.1 ]
+	[ "$(env_of "$env" TCPLOCALPORT)" = "$port" ]
+	[ "$(env_of "$env" NCAT_REMOTE_ADDR)" = 127.0.0.1 ]
+	[ "$(env_of "$env" NCAT_REMOTE_PORT)" = "$cport" ]
+	[ "$(env_of "$env" NCAT_LOCAL_ADDR)" = 127.0.0.1 ]
+	[ "$(env_of "$env" NCAT_LOCAL_PORT)" = "$port" ]
+	[ "$(env_of "$env" TCL_LIBRARY)" = keep2 ]
+	[ "$(grep -c '^PROTO=' "$env")" -eq 1 ]
+	[ "$(grep -c '^NCAT_REMOTE_ADDR=' "$env")" -eq 1 ]
+	run ! grep -q '^TCPREMOTEHOST=' "$env"
+}
+
+@test "a Unix --fork listener's program has its socket on 0 and 1 and nothing else of sockcat's" {
+	sock=$BATS_TEST_TMPDIR/s
+	start_bg "${ONLY_STD[@]}" "$SOCKCAT" --fork -U -l "$sock" \
+	    -c 'ls /proc/self/fd; echo "$PROTO"'
+	wait_unix_listen "$sock"
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" -U "$sock" </dev/null
+	[ "$output" = $'0\n1\n2\n3\nUNIX' ]
+}

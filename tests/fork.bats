@@ -251,3 +251,97 @@ idle_one_of_two() {
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -N -U "$sock" <<<"second"
 	wait_line "$BG_OUT" '^second$'
 }
+
+# seq_clients PORT N: N connections to 127.0.0.1 PORT one after another,
+# each sending a line, half-closing and reading the line back to EOF.
+seq_clients() {
+	timeout 120 python3 - "$@" <<'PY'
+import socket, sys
+port, n = int(sys.argv[1]), int(sys.argv[2])
+for i in range(n):
+    s = socket.create_connection(("127.0.0.1", port), timeout=30)
+    want = b"line %d\n" % i
+    s.sendall(want)
+    s.shutdown(socket.SHUT_WR)
+    got = b""
+    while True:
+        b = s.recv(100)
+        if not b:
+            break
+        got += b
+    s.close()
+    if got != want:
+        sys.exit("client %d: got %r" % (i, got))
+print("%d echoed" % n)
+PY
+}
+
+@test "--fork -e: 300 clients one after another leave no zombie and no descriptor behind" {
+	start_quiet_listener tcp --fork -l 127.0.0.1 0 -e /bin/cat
+	port=$PORT
+	server=$(server_pid)
+	run -0 --separate-stderr seq_clients "$port" 5
+	wait_children "$server" 0
+	fds=$(fd_count "$server")
+	run -0 --separate-stderr seq_clients "$port" 300
+	[ "$output" = "300 echoed" ]
+	wait_children "$server" 0
+	[ "$(zombie_count "$server")" -eq 0 ]
+	[ "$(fd_count "$server")" -eq "$fds" ]
+	kill -0 "$server"
+	[ ! -s "$BG_ERR" ]
+}
+
+@test "a --fork program gets a blocking socket, SIGPIPE at default and no blocked signal" {
+	start_listener --fork -l 127.0.0.1 0 \
+	    -c 'grep -E "^(SigBlk|SigIgn)" /proc/self/status;
+		sed -n "s/^flags:/flags/p" /proc/self/fdinfo/0'
+	port=$PORT
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" 127.0.0.1 "$port" \
+	    </dev/null
+	blk=$(sed -n 's/^SigBlk:[[:space:]]*//p' <<<"$output")
+	ign=$(sed -n 's/^SigIgn:[[:space:]]*//p' <<<"$output")
+	flags=$(sed -n 's/^flags[[:space:]]*//p' <<<"$output")
+	[ "$((16#$blk))" -eq 0 ]
+	# SIGPIPE is 13: bit 12 of the ignored mask.
+	[ $(((16#$ign >> 12) & 1)) -eq 0 ]
+	# O_NONBLOCK is 04000.
+	[ -n "$flags" ]
+	[ $((8#$flags & 8#4000)) -eq 0 ]
+}
+
+@test "--fork -e naming a missing program says so for each client and keeps serving" {
+	start_listener --fork -l 127.0.0.1 0 -e /no/such/program
+	port=$PORT
+	server=$(server_pid)
+	for i in 1 2; do
+		run -0 --separate-stderr timeout 10 "$SOCKCAT" 127.0.0.1 \
+		    "$port" </dev/null
+		[ -z "$output" ]
+	done
+	msg='^sockcat: cannot run /no/such/program: No such file or directory$'
+	wait_until 10 test "$(grep -c "$msg" "$BG_ERR")" -ge 2
+	[ "$(grep -c "$msg" "$BG_ERR")" -eq 2 ]
+	wait_children "$server" 0
+	kill -0 "$server"
+}
+
+@test "--fork -e finds a program named without a slash along PATH" {
+	mkdir "$BATS_TEST_TMPDIR/bin"
+	printf '#!/bin/sh\necho "found $1"\n' >"$BATS_TEST_TMPDIR/bin/greet"
+	chmod +x "$BATS_TEST_TMPDIR/bin/greet"
+	PATH=$BATS_TEST_TMPDIR/bin:$PATH start_listener --fork \
+	    -l 127.0.0.1 0 -e 'greet you'
+	port=$PORT
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" 127.0.0.1 "$port" \
+	    </dev/null
+	[ "$output" = "found you" ]
+	PATH=$BATS_TEST_TMPDIR/bin:$PATH start_listener --fork \
+	    -l 127.0.0.1 0 -e nosuchprogram
+	port=$PORT
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" 127.0.0.1 "$port" \
+	    </dev/null
+	[ -z "$output" ]
+	msg='^sockcat: cannot run nosuchprogram: No such file or directory$'
+	wait_until 10 grep -q "$msg" "$BG_ERR"
+}
