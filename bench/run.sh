@@ -22,9 +22,11 @@
 # Method: each run goes through the tools in a rotated order (A B C, then
 # B C A, ...); medians with min-max over the runs, and sockcat's median
 # divided by the best peer's (the best being the highest rate or the
-# lowest cost).  Every bulk workload checks SHA-256 of the sink once per
-# tool, in an extra run that also counts system calls (perf, else strace;
-# never timed).  Small C programs (bench/lib/*.c) are compiled on the fly:
+# lowest cost).  Two yardsticks join the bulk workloads: ref-rw and
+# ref-splice (bench/lib/refcat.c), the least a copy costs by read/write
+# or by splice(2); they are shown, never counted as peers.  Every bulk
+# workload checks SHA-256 of the sink once per tool, in an extra run that
+# also counts system calls (perf, else strace; never timed).  Small C programs (bench/lib/*.c) are compiled on the fly:
 # the wrapper that takes wait4 and cgroup CPU figures and the load
 # generators.
 #
@@ -135,7 +137,7 @@ trap 'exit 130' INT TERM
 mkfifo "$W/hold" "$W/pipe"
 HOLD=$W/hold
 mkdir "$W/bin" "$W/res"
-for p in ru conn udpblast udpsink; do
+for p in ru conn udpblast udpsink refcat; do
 	cc -O2 -o "$W/bin/$p" "$here/lib/$p.c" -pthread ||
 	    die "cannot compile bench/lib/$p.c"
 done

@@ -16,12 +16,16 @@
 #   scanw RANGE  -z -w 1 scan of 127.0.0.1 RANGE (filtered ports)
 #   refused PORT connect to a closed port (start-up cost)
 
-# The tools, in table order, and the command each runs as.
-TOOLS_ALL=(sockcat nc.openbsd ncat nc.traditional socat busybox)
+# The tools, in table order, and the command each runs as.  The last two
+# are yardsticks, not peers (bench/lib/refcat.c: one blocking loop of
+# read/write, or of splice through a pipe); they are never the "best
+# peer" of a ratio.
+TOOLS_ALL=(sockcat nc.openbsd ncat nc.traditional socat busybox ref-rw
+    ref-splice)
 
 # peer TOOL ROLE ARG: the adapter for TOOL.
 peer() {
-	local fn=peer_${1//./_}
+	local fn=peer_${1//[.-]/_}
 	A=()
 	"$fn" "$2" "${3:-}"
 }
@@ -30,6 +34,7 @@ peer() {
 tool_present() {
 	case $1 in
 	sockcat) [ -x "$SC" ] ;;
+	ref-*) [ -x "$W/bin/refcat" ] ;;
 	busybox) command -v busybox >/dev/null &&
 	    busybox --list 2>/dev/null | grep -qx nc ;;
 	*) command -v "$1" >/dev/null ;;
@@ -118,6 +123,26 @@ peer_busybox() {
 	send) A=(busybox nc 127.0.0.1 "$2") ;;
 	forkd) A=(busybox nc -ll -p "$2" -e /bin/cat) ;;
 	refused) A=(busybox nc 127.0.0.1 "$2") ;;
+	*) return 1 ;;
+	esac
+}
+
+# The yardsticks: bulk copies only.
+peer_ref_rw() {
+	peer_ref "" "$@"
+}
+
+peer_ref_splice() {
+	peer_ref -s "$@"
+}
+
+peer_ref() {
+	local r=("$W/bin/refcat" ${1:+"$1"})
+	case $2 in
+	lsink) A=("${r[@]}" -l "$3") ;;
+	send) A=("${r[@]}" "$3") ;;
+	ulsink) A=("${r[@]}" -U -l "$3") ;;
+	usend) A=("${r[@]}" -U "$3") ;;
 	*) return 1 ;;
 	esac
 }

@@ -79,6 +79,8 @@ table() {
 			[ -n "$v" ] || continue
 			if [ "$t" = sockcat ]; then
 				sm=$v
+			elif [[ $t == ref-* ]]; then
+				continue	# a yardstick, not a peer
 			elif [ -z "$best" ] || better "$dir" "$v" "$best"
 			then
 				best=$v bt=$t
