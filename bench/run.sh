@@ -31,7 +31,10 @@
 # generators.
 #
 # Usage: bench/run.sh [--quick] [--install-peers] [--runs N]
-#        [--only WORKLOAD,...] [--sockcat PATH] [--out FILE]
+#        [--only WORKLOAD,...] [--tools TOOL,...] [--sockcat PATH]
+#        [--out FILE]
+# --tools: sockcat and only these (names as in the tables: nc.openbsd,
+# ncat, nc.traditional, socat, busybox, ref-rw, ref-splice).
 set -u
 # shellcheck source-path=SCRIPTDIR
 
@@ -61,7 +64,7 @@ die() {
 	exit 1
 }
 
-quick=0 install=0 RUNS='' only='' SC=${SOCKCAT:-} out=''
+quick=0 install=0 RUNS='' only='' SC=${SOCKCAT:-} out='' pick=''
 cmdline=$(printf '%q ' "$0" "$@")
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -69,6 +72,7 @@ while [ $# -gt 0 ]; do
 	--install-peers) install=1 ;;
 	--runs) RUNS=${2:?}; shift ;;
 	--only) only=${2:?}; shift ;;
+	--tools) pick=${2:?}; shift ;;
 	--sockcat) SC=${2:?}; shift ;;
 	--out) out=${2:?}; shift ;;
 	-h|--help) usage 0 ;;
@@ -145,6 +149,9 @@ RU=$W/bin/ru
 
 TOOLS=()
 for t in "${TOOLS_ALL[@]}"; do
+	# --tools: sockcat and those listed only
+	[ -z "$pick" ] || [ "$t" = sockcat ] || [[ ,$pick, == *",$t,"* ]] ||
+	    continue
 	tool_present "$t" && TOOLS+=("$t")
 done
 setup_counters

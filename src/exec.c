@@ -129,15 +129,18 @@ export_addr(const char *proto, const char *side, int fd, int remote,
 /*
  * The program's environment, built in one go without touching ours:
  * ours without a variable describing a connection, then PROTO,
- * NCAT_PROTO and those describing the socket about.  The strings live
- * until the next call; the array is the caller's to free.
+ * NCAT_PROTO and those describing the socket about.  The array and its
+ * strings live until the next call: one allocation for the run, none a
+ * connection (a server's memory stays flat however many it serves).
  */
 static char **
 env_build(const struct options *opt, int about,
     const struct sockaddr_storage *peer, socklen_t peer_len)
 {
-	char	**envp, proto[8];
-	size_t	  i, n = 0;
+	static char	**envp;
+	static size_t	  cap;
+	char		  proto[8];
+	size_t		  i, n = 0;
 
 	/* PROTO: "TCP", "UDP" or "UNIX", as UCSPI tools name it. */
 	(void)snprintf(proto, sizeof(proto), "%s", opt->proto);
@@ -151,7 +154,10 @@ env_build(const struct options *opt, int about,
 
 	for (i = 0; environ[i] != NULL; i++)
 		;
-	envp = xreallocarray(NULL, i + env_nours + 1, sizeof(*envp));
+	if (i + ENV_OURS + 1 > cap) {
+		cap = i + ENV_OURS + 1;
+		envp = xreallocarray(envp, cap, sizeof(*envp));
+	}
 	for (i = 0; environ[i] != NULL; i++)
 		if (!describes_connection(environ[i]) ||
 		    strchr(environ[i], '=') == NULL)
@@ -299,7 +305,6 @@ start(const struct options *opt, int fd, int about,
     const struct sockaddr_storage *peer, socklen_t peer_len, bool accepted)
 {
 	struct plan	p;
-	pid_t		pid;
 	int		fl;
 
 	memset(&p, 0, sizeof(p));
@@ -313,9 +318,7 @@ start(const struct options *opt, int fd, int about,
 	if (!accepted && (fl = fcntl(fd, F_GETFL)) != -1 &&
 	    (fl & O_NONBLOCK))
 		(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
-	pid = plan_start(&p);
-	free(p.envp);
-	return pid;
+	return plan_start(&p);
 }
 
 pid_t

@@ -122,26 +122,18 @@ print(s.recv(100).decode())
 	mkfifo "$fifo"
 	exec {hold}<>"$fifo"	# a writer stays: stdin never ends
 	BG_STDIN=$fifo udp_listener -k -l --allow 127.0.0.1
-	run -0 --separate-stderr timeout 20 python3 - "$PORT" "$fifo" \
+	run -0 --separate-stderr env PYTHONPATH="$SOCKCAT_SRCDIR/tests" \
+	    timeout 20 python3 - "$PORT" "$fifo" \
 	    "$LOUT" "$LERR" <<'PY'
 import re, socket, sys, time
+from udppeer import peer, got
 port, fifo, out, err = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
-def peer(src):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind((src, 0))
-    return s
 def wait_for(path, pattern):
     for _ in range(500):
         if re.search(pattern, open(path).read(), re.M):
             return
         time.sleep(0.02)
     sys.exit("never seen in %s: %r" % (path, pattern))
-def got(s, secs):
-    s.settimeout(secs)
-    try:
-        return s.recv(100).decode()
-    except socket.timeout:
-        return None
 a, b = peer("127.0.0.1"), peer("127.0.0.2")
 a.sendto(b"from a\n", ("127.0.0.1", port)); wait_for(out, "^from a$")
 b.sendto(b"from b\n", ("127.0.0.1", port))
@@ -355,21 +347,13 @@ while s.recv(100) != b"answer\n":
 	mkfifo "$fifo"
 	exec {hold}<>"$fifo"	# a writer stays: stdin never ends
 	BG_STDIN=$fifo udp_listener -k -l
-	run -0 --separate-stderr timeout 20 python3 - "$PORT" "$fifo" \
+	run -0 --separate-stderr env PYTHONPATH="$SOCKCAT_SRCDIR/tests" \
+	    timeout 20 python3 - "$PORT" "$fifo" \
 	    "$LOUT" "$(bg_child "$LPID")" <<'PY'
 import os, signal, socket, sys, time
+from udppeer import peer, got
 port, fifo, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 pid = int(sys.argv[4])
-def peer(src):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind((src, 0))
-    return s
-def got(s, secs):
-    s.settimeout(secs)
-    try:
-        return s.recv(100).decode()
-    except socket.timeout:
-        return None
 a, b = peer("127.0.0.1"), peer("127.0.0.2")
 os.kill(pid, signal.SIGSTOP)	# the whole burst is queued at once
 for i in range(20):

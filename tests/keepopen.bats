@@ -222,13 +222,11 @@ send_line() {
 	exec {hold}<>"$fifo"	# a writer stays: stdin never ends
 	BG_STDIN=$fifo start_listener -u -k -l 127.0.0.1 0
 	port=$PORT
-	run -0 --separate-stderr timeout 20 python3 - "$port" "$fifo" "$BG_OUT" <<'PY'
+	run -0 --separate-stderr env PYTHONPATH="$SOCKCAT_SRCDIR/tests" \
+	    timeout 20 python3 - "$port" "$fifo" "$BG_OUT" <<'PY'
 import socket, sys, time
+from udppeer import peer, got
 port, fifo, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-def peer():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("127.0.0.1", 0))
-    return s
 def wait_out(text):
     for _ in range(500):
         if text in open(out).read():
@@ -238,12 +236,6 @@ def wait_out(text):
 def say(line):
     with open(fifo, "w") as f:
         f.write(line)
-def got(s, secs):
-    s.settimeout(secs)
-    try:
-        return s.recv(100).decode()
-    except socket.timeout:
-        return None
 a, b = peer(), peer()
 a.sendto(b"from a\n", ("127.0.0.1", port)); wait_out("from a\n")
 b.sendto(b"from b\n", ("127.0.0.1", port)); wait_out("from b\n")
