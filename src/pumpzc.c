@@ -101,17 +101,32 @@ zc_writable(struct pump *p, struct flow *f)
 }
 
 /*
+ * At most this many pipefuls a pass while source and sink both keep up:
+ * a bulk transfer then costs no select() a chunk, and the other flow and
+ * the deadlines wait at most this long.
+ */
+#define ZC_BURST	16
+
+/*
  * A zc flow's pass: the sink first, so the pipe has room for the source;
- * what came in is sent on at once, where the sink takes it, without
- * waiting for another select().
+ * what came in is sent on at once, and while the sink takes all of it
+ * the source is read again, without waiting for another select().
  */
 void
 zc_ready(struct pump *p, struct flow *f, long long now, fd_set *rfds,
     fd_set *wfds)
 {
+	int	i;
+
 	if (FD_ISSET(f->dst, wfds) && !f->dst_gone)
 		zc_writable(p, f);
-	if (f->src >= 0 && FD_ISSET(f->src, rfds) && zc_readable(p, f, now) &&
-	    f->zc && !f->dst_gone)
+	if (f->src < 0 || !FD_ISSET(f->src, rfds))
+		return;
+	for (i = 0; i < ZC_BURST; i++) {
+		if (!zc_readable(p, f, now) || !f->zc || f->dst_gone)
+			return;
 		zc_writable(p, f);
+		if (!f->zc || f->zp.len > 0)
+			return;		/* the sink is full: select() */
+	}
 }
