@@ -103,7 +103,7 @@ net_send(struct pump *p, struct buf *q, size_t max)
 }
 
 /* A receive failed: again later, a refusal said once, or the end. */
-static void
+void
 net_recv_failed(struct pump *p)
 {
 	if (io_again(errno))
@@ -282,6 +282,17 @@ local_writable(struct pump *p)
 	flow_sink_gone(f);
 }
 
+/* stdin is over at now: its end, or a failed read (errno) said once. */
+void
+stdin_ended(struct pump *p, long long now, bool failed)
+{
+	if (failed)
+		sc_warn("read from standard input failed: %s",
+		    strerror(errno));
+	p->up.src_eof = true;
+	p->stdin_eof_at = now;
+}
+
 /* stdin has data or EOF. */
 void
 local_readable(struct pump *p, long long now)
@@ -306,11 +317,7 @@ local_readable(struct pump *p, long long now)
 	 */
 	if (n == -1 && errno == ECONNRESET && p->io->program)
 		return;
-	if (n == -1)
-		sc_warn("read from standard input failed: %s",
-		    strerror(errno));
-	f->src_eof = true;
-	p->stdin_eof_at = now;
+	stdin_ended(p, now, n == -1);
 }
 
 /* How much of the queue may go now: one line at a time under -i. */

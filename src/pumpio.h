@@ -94,5 +94,9 @@ void	zc_ready(struct pump *, struct flow *, long long, fd_set *,
 	    fd_set *);
 /* A failed write to the socket, whichever path: give up or retry. */
 void	net_write_failed(struct pump *);
+/* A receive from the socket failed (errno): again, ignored, or the end. */
+void	net_recv_failed(struct pump *);
+/* stdin is over (failed: a read error, in errno, to say). */
+void	stdin_ended(struct pump *, long long, bool);
 
 #endif

@@ -59,17 +59,12 @@ zc_readable(struct pump *p, struct flow *f, long long now)
 		}
 		return true;
 	}
-	if (f == &p->down) {
-		if (n == -1)
-			p->err = errno;
+	if (f == &p->up)
+		stdin_ended(p, now, n == -1);
+	else if (n == -1)
+		net_recv_failed(p);
+	else
 		f->src_eof = true;
-		return false;
-	}
-	if (n == -1)
-		sc_warn("read from standard input failed: %s",
-		    strerror(errno));
-	f->src_eof = true;
-	p->stdin_eof_at = now;
 	return false;
 }
 
