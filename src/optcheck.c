@@ -20,40 +20,42 @@
 #include "usage.h"
 #include "util.h"
 
-/* What a command line has: one bit each, for the table's rows. */
-enum {
-	F_LISTEN	= 1 << 0,	/* -l */
-	F_SCAN		= 1 << 1,	/* -z */
-	F_UDP		= 1 << 2,	/* -u */
-	F_UNIX		= 1 << 3,	/* -U */
-	F_DCCP		= 1 << 4,	/* -Z */
-	F_IPV4		= 1 << 5,	/* -4, the last of -4 and -6 */
-	F_IPV6		= 1 << 6,	/* -6, likewise */
-	F_SOURCE	= 1 << 7,	/* -s */
-	F_SOURCE_PORT	= 1 << 8,	/* -p */
-	F_KEEP		= 1 << 9,	/* -k, or what implies it */
-	F_FORK		= 1 << 10,	/* --fork */
-	F_BROKER	= 1 << 11,	/* --broker, or --chat */
-	F_CHAT		= 1 << 12,	/* --chat */
-	F_EXEC		= 1 << 13,	/* -e, the last of -e and -c */
-	F_SH_EXEC	= 1 << 14,	/* -c, likewise */
-	F_SEND_ONLY	= 1 << 15,	/* --send-only */
-	F_RECV_ONLY	= 1 << 16,	/* --recv-only */
-	F_NO_STDIN	= 1 << 17,	/* -d, or --recv-only */
-	F_HEX_DUMP	= 1 << 18,	/* -o */
-	F_OUTPUT	= 1 << 19,	/* --output */
-	F_MAX_CONNS	= 1 << 20,	/* --max-conns */
-	F_ACL		= 1 << 21,	/* --allow, --deny */
-	F_MAX_PARALLEL	= 1 << 22,	/* --max-parallel */
-	F_SCAN_FORMAT	= 1 << 23,	/* --scan-format */
-	F_PASS_FD	= 1 << 24,	/* -F */
-	F_PROXY		= 1 << 25,	/* -x */
-	F_PROXY_TYPE	= 1 << 26,	/* -X */
-	F_PROXY_AUTH	= 1 << 27,	/* -P */
-	F_RETRY		= 1 << 28,	/* --retry */
-	F_PORT_ARG	= 1 << 29,	/* a listener's PORT operand */
-	F_ADDR_ARG	= 1 << 30	/* a listener's ADDR operand */
-};
+/*
+ * What a command line has: one bit each, for the table's rows (64 bits:
+ * uint64_t, so the constants are macros, not enum constants).
+ */
+#define FACT(n)		(UINT64_C(1) << (n))
+#define F_LISTEN	FACT(0)	/* -l */
+#define F_SCAN		FACT(1)	/* -z */
+#define F_UDP		FACT(2)	/* -u */
+#define F_UNIX		FACT(3)	/* -U */
+#define F_DCCP		FACT(4)	/* -Z */
+#define F_IPV4		FACT(5)	/* -4, the last of -4 and -6 */
+#define F_IPV6		FACT(6)	/* -6, likewise */
+#define F_SOURCE	FACT(7)	/* -s */
+#define F_SOURCE_PORT	FACT(8)	/* -p */
+#define F_KEEP		FACT(9)	/* -k, or what implies it */
+#define F_FORK		FACT(10)	/* --fork */
+#define F_BROKER	FACT(11)	/* --broker, or --chat */
+#define F_CHAT		FACT(12)	/* --chat */
+#define F_EXEC		FACT(13)	/* -e, the last of -e and -c */
+#define F_SH_EXEC	FACT(14)	/* -c, likewise */
+#define F_SEND_ONLY	FACT(15)	/* --send-only */
+#define F_RECV_ONLY	FACT(16)	/* --recv-only */
+#define F_NO_STDIN	FACT(17)	/* -d, or --recv-only */
+#define F_HEX_DUMP	FACT(18)	/* -o */
+#define F_OUTPUT	FACT(19)	/* --output */
+#define F_MAX_CONNS	FACT(20)	/* --max-conns */
+#define F_ACL		FACT(21)	/* --allow, --deny */
+#define F_MAX_PARALLEL	FACT(22)	/* --max-parallel */
+#define F_SCAN_FORMAT	FACT(23)	/* --scan-format */
+#define F_PASS_FD	FACT(24)	/* -F */
+#define F_PROXY		FACT(25)	/* -x */
+#define F_PROXY_TYPE	FACT(26)	/* -X */
+#define F_PROXY_AUTH	FACT(27)	/* -P */
+#define F_RETRY		FACT(28)	/* --retry */
+#define F_PORT_ARG	FACT(29)	/* a listener's PORT operand */
+#define F_ADDR_ARG	FACT(30)	/* a listener's ADDR operand */
 
 /*
  * One row: when a command line has every fact of "given", it must have
@@ -62,9 +64,9 @@ enum {
  * one reported, so the order is the order of the messages.
  */
 struct rule {
-	uint32_t	 given;
-	uint32_t	 needs;
-	uint32_t	 conflicts;
+	uint64_t	 given;
+	uint64_t	 needs;
+	uint64_t	 conflicts;
 	bool		 operands;
 	const char	*msg;
 };
@@ -151,12 +153,12 @@ static const struct rule rules[] = {
 };
 
 /* The facts of a command line: raw options, implied fields, operands. */
-static uint32_t
+static uint64_t
 facts(const struct options *opt, int noperands)
 {
 	const struct {
 		bool		has;
-		uint32_t	fact;
+		uint64_t	fact;
 	} map[] = {
 		{ opt->listen, F_LISTEN },
 		{ opt->zero_io, F_SCAN },
@@ -192,7 +194,7 @@ facts(const struct options *opt, int noperands)
 		{ opt->mode == MODE_LISTEN && !opt->unixsock && noperands == 2,
 		    F_ADDR_ARG }
 	};
-	uint32_t	has = 0;
+	uint64_t	has = 0;
 	size_t		i;
 
 	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
@@ -205,7 +207,7 @@ facts(const struct options *opt, int noperands)
 static void
 check_rules(const struct options *opt, bool operands, int noperands)
 {
-	uint32_t	has = facts(opt, noperands);
+	uint64_t	has = facts(opt, noperands);
 	size_t		i;
 
 	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
