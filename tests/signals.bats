@@ -33,15 +33,21 @@ found_sockcat() {
 	sockcat_in "$sender_session"
 	local sender=$SC_PID
 	# Only the two sockcat processes: timeout(1) itself lives by SIGALRM.
-	local rounds=0 deadline=$((SECONDS + 60)) sig
+	# The pause between rounds is a read that times out on a FIFO that
+	# never gets data, not sleep(1): a fork a round would leave a loaded
+	# machine (CI under ASan) too few rounds before the transfer ends.
+	local rounds=0 deadline=$((SECONDS + 60)) sig pause
+	mkfifo "$T/pause"
+	exec {pause}<>"$T/pause"
 	while kill -0 "$sender" 2>/dev/null && [ "$rounds" -lt 5000 ] &&
 	    [ "$SECONDS" -lt "$deadline" ]; do
 		for sig in CHLD WINCH ALRM; do
 			kill -s "$sig" "$sender" "$receiver" 2>/dev/null || :
 		done
 		rounds=$((rounds + 1))
-		sleep 0.005
+		read -r -t 0.005 -u "$pause" _ || :
 	done
+	exec {pause}<&-
 	wait_exit "$sender_session" 60
 	[ "$WAIT_STATUS" -eq 0 ]
 	wait_exit "$listener" 60
