@@ -305,9 +305,10 @@ fork_session(const struct options *opt, int lfd, int fd, struct tap *tap)
 }
 
 /*
- * --fork: the parent only accepts; each client gets a child that runs
- * the pump and exits, or (-e/-c) the program itself, started from here
- * on a socket accepted blocking.  Returns only on a fatal error.
+ * --fork (and -k -e/-c with --max-conns, ncat's way): the parent only
+ * accepts; each client gets a child that runs the pump and exits, or
+ * (-e/-c) the program itself, started from here on a socket accepted
+ * blocking.  Returns only on a fatal error.
  */
 static int
 serve_fork(const struct options *opt, int lfd, struct tap *tap)
