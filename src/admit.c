@@ -100,6 +100,7 @@ door_open(struct door *d, const struct options *opt, int lfd,
 	memset(d, 0, sizeof(*d));
 	d->opt = opt;
 	d->lfd = lfd;
+	d->give_up_at = deadline_after(opt->accept_timeout_ms);
 	d->spare_fd = refuse_when_starved ?
 	    open("/dev/null", O_RDONLY | O_CLOEXEC) : -1;
 }
@@ -177,5 +178,6 @@ door_accept(struct door *d, int active, long long now,
 		return -1;
 	}
 	sc_status("Connection received on %s", name);
+	d->give_up_at = -1;
 	return fd;
 }

@@ -32,9 +32,15 @@ struct door {
 	int			 starved;	/* errno said, this spell */
 	long long		 paused_until;	/* accept nothing until then */
 	bool			 blocking;	/* clients' sockets: blocking */
+	/* --accept-timeout: give up at this time if no client has been
+	 * let in yet (door_open() sets it, door_accept() clears it); -1 */
+	long long		 give_up_at;
 };
 
-/* A door on lfd; refuse_when_starved: hold the spare descriptor. */
+/*
+ * A door on lfd, opened as the listener starts to wait for clients;
+ * refuse_when_starved: hold the spare descriptor.
+ */
 void	door_open(struct door *, const struct options *, int lfd,
 	    bool refuse_when_starved);
 void	door_close(struct door *);

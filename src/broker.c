@@ -22,6 +22,7 @@
 #include "broker.h"
 #include "buf.h"
 #include "chat.h"
+#include "ready.h"
 #include "relay.h"
 #include "util.h"
 
@@ -88,6 +89,17 @@ may_read(const struct client *c)
 	return c->in.len <= c->in.cap / 2;
 }
 
+/* --accept-timeout: the door's time to give up, if it comes first. */
+static long long
+with_give_up(const struct broker *b, long long deadline)
+{
+	long long	give_up_at = b->door.give_up_at;
+
+	if (give_up_at != -1 && (deadline < 0 || give_up_at < deadline))
+		return give_up_at;
+	return deadline;
+}
+
 /* One pass: wait for the earliest event or deadline, then serve it. */
 static int
 broker_step(struct broker *b)
@@ -99,7 +111,7 @@ broker_step(struct broker *b)
 	bool		 held_join = false;
 	int		 maxfd = -1;
 
-	deadline = relay_settle(b, now);
+	deadline = with_give_up(b, relay_settle(b, now));
 	FD_ZERO(&rfds);
 	FD_ZERO(&wfds);
 	if (now < b->door.paused_until) {
@@ -141,8 +153,11 @@ broker_step(struct broker *b)
 	if (b->stdin_open && FD_ISSET(STDIN_FILENO, &rfds))
 		on_readable(b, &b->input, now);
 	/* Last, so that no new client is looked up in stale sets. */
-	if (!FD_ISSET(b->lfd, &rfds))
+	if (!FD_ISSET(b->lfd, &rfds)) {
+		if (b->door.give_up_at != -1 && now >= b->door.give_up_at)
+			ready_give_up(b->opt);
 		return 0;
+	}
 	if (held_join) {
 		b->join_waiting = true;
 		return 0;

@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +39,11 @@ enum {
 	OPT_RETRY,
 	OPT_MAX_PARALLEL,
 	OPT_SCAN_FORMAT,
-	OPT_NO_SPLICE
+	OPT_NO_SPLICE,
+	OPT_PORT_FILE,
+	OPT_READY_FD,
+	OPT_ACCEPT_TIMEOUT,
+	OPT_NO_SHUTDOWN
 };
 
 static const char short_opts[] =
@@ -97,6 +102,11 @@ static const struct option long_opts[] = {
 	{ "max-parallel",	required_argument,	NULL,
 	    OPT_MAX_PARALLEL },
 	{ "scan-format",	required_argument,	NULL, OPT_SCAN_FORMAT },
+	{ "port-file",		required_argument,	NULL, OPT_PORT_FILE },
+	{ "ready-fd",		required_argument,	NULL, OPT_READY_FD },
+	{ "accept-timeout",	required_argument,	NULL,
+	    OPT_ACCEPT_TIMEOUT },
+	{ "no-shutdown",	no_argument,		NULL, OPT_NO_SHUTDOWN },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL,			0,			NULL, 0 }
@@ -247,6 +257,9 @@ take_data(struct options *opt, int c)
 	case 'N':
 		opt->shutdown_on_eof = true;
 		break;
+	case OPT_NO_SHUTDOWN:
+		opt->no_shutdown = true;
+		break;
 	case 'd':
 		opt->no_stdin = true;
 		break;
@@ -344,6 +357,20 @@ take_server(struct options *opt, int c)
 	case OPT_MAX_CONNS:
 		opt->max_conns = parse_num(optarg, 1, 1000000L, "--max-conns");
 		break;
+	case OPT_PORT_FILE:
+		if (optarg[0] == '\0')
+			usage_error("empty file name for --port-file");
+		opt->port_file = optarg;
+		break;
+	case OPT_READY_FD:
+		/* 0, 1 and 2 carry the data and the messages. */
+		opt->ready_fd = (int)parse_num(optarg, 3, INT_MAX,
+		    "--ready-fd");
+		break;
+	case OPT_ACCEPT_TIMEOUT:
+		opt->accept_timeout_ms = parse_time(optarg,
+		    "--accept-timeout", 0);
+		break;
 	case OPT_ALLOW:
 	case OPT_DENY:
 		if (acl_add(&opt->acl, optarg, c == OPT_DENY, &bad) == -1)
@@ -402,6 +429,21 @@ take_options(struct options *opt, int argc, char *argv[])
 			take_other(c, argv);
 }
 
+/*
+ * --ready-fd N: open now (or nothing could ever be written to it; a file
+ * opened later must not take its number), and never inherited by a
+ * program.
+ */
+static void
+check_ready_fd(const struct options *opt)
+{
+	if (opt->ready_fd == -1)
+		return;
+	if (set_cloexec(opt->ready_fd) == -1)
+		usage_error("--ready-fd %d is not an open descriptor",
+		    opt->ready_fd);
+}
+
 void
 opt_parse(struct options *opt, int argc, char *argv[])
 {
@@ -417,6 +459,7 @@ opt_parse(struct options *opt, int argc, char *argv[])
 #endif
 	opt_take_operands(opt, argc - optind, argv + optind);	/* 4 */
 	opt_check_hosts(opt);
+	check_ready_fd(opt);
 }
 
 void

@@ -25,6 +25,8 @@ opt_defaults(struct options *opt)
 	opt->tos = -1;
 	opt->ttl = -1;
 	opt->min_ttl = -1;
+	opt->ready_fd = -1;
+	opt->accept_timeout_ms = -1;
 }
 
 /* The smaller of two times above 0; 0 when neither is. */
@@ -38,6 +40,18 @@ smallest_positive(long a, long b)
 	return a < b ? a : b;
 }
 
+/*
+ * -k with -e/-c and --max-conns: up to N programs at once, as ncat's -k
+ * serves them: --fork's way.  Without --max-conns, -k -e serves one
+ * client after another, as it always has.
+ */
+static bool
+concurrent_programs(const struct options *opt)
+{
+	return opt->keep_open && opt->program && opt->max_conns > 0 &&
+	    opt->socktype != SOCK_DGRAM;
+}
+
 /* How a listener serves, in the order the strategies take precedence. */
 static enum serve_mode
 serve_mode(const struct options *opt)
@@ -46,7 +60,7 @@ serve_mode(const struct options *opt)
 		return SERVE_CHAT;
 	if (opt->broker)
 		return SERVE_BROKER;
-	if (opt->fork)
+	if (opt->fork || concurrent_programs(opt))
 		return SERVE_FORK;
 	if (opt->socktype == SOCK_DGRAM)
 		return opt->keep_open ? SERVE_DGRAM_ANY : SERVE_DGRAM_FIRST;

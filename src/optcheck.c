@@ -56,6 +56,10 @@
 #define F_RETRY		FACT(28)	/* --retry */
 #define F_PORT_ARG	FACT(29)	/* a listener's PORT operand */
 #define F_ADDR_ARG	FACT(30)	/* a listener's ADDR operand */
+#define F_PORT_FILE	FACT(33)	/* --port-file */
+#define F_READY_FD	FACT(34)	/* --ready-fd */
+#define F_ACCEPT_TIMEOUT FACT(35)	/* --accept-timeout */
+#define F_NO_SHUTDOWN	FACT(36)	/* --no-shutdown with -N or -q */
 
 /*
  * One row: when a command line has every fact of "given", it must have
@@ -74,6 +78,8 @@ struct rule {
 #define NEEDS(g, n, m)		{ (g), (n), 0, false, (m) }
 #define CONFLICTS(g, c, m)	{ (g), 0, (c), false, (m) }
 #define ARG_CONFLICTS(g, c, m)	{ (g), 0, (c), true, (m) }
+/* A combination that is an error in itself (its fact says both). */
+#define NEVER(g, m)		{ (g), 0, (g), false, (m) }
 #define PROGRAM_OWNS		" (the program owns the socket)"
 #define FIRST_PEER		" (a program serves the first peer only)"
 
@@ -108,8 +114,14 @@ static const struct rule rules[] = {
 	CONFLICTS(F_OUTPUT, F_BROKER, "--output cannot be used with --broker"),
 	CONFLICTS(F_CHAT, F_UDP, "--chat cannot be used with -u"),
 	CONFLICTS(F_BROKER, F_UDP, "--broker cannot be used with -u"),
-	NEEDS(F_MAX_CONNS, F_FORK | F_BROKER,
-	    "--max-conns needs --fork or --broker"),
+	NEEDS(F_MAX_CONNS, F_FORK | F_BROKER | F_KEEP,
+	    "--max-conns needs --fork, --broker or -k"),
+	NEEDS(F_MAX_CONNS, F_FORK | F_BROKER | F_EXEC | F_SH_EXEC,
+	    "--max-conns with -k needs -e or -c"),
+	NEEDS(F_PORT_FILE, F_LISTEN, "--port-file needs -l"),
+	NEEDS(F_READY_FD, F_LISTEN, "--ready-fd needs -l"),
+	NEEDS(F_ACCEPT_TIMEOUT, F_LISTEN, "--accept-timeout needs -l"),
+	NEVER(F_NO_SHUTDOWN, "--no-shutdown cannot be used with -N or -q"),
 	NEEDS(F_ACL, F_LISTEN, "--allow and --deny need -l"),
 	CONFLICTS(F_FORK, F_UDP, "--fork cannot be used with -u"),
 	CONFLICTS(F_KEEP | F_UDP, F_EXEC,
@@ -189,6 +201,10 @@ facts(const struct options *opt, int noperands)
 		{ opt->proxy_type != PROXY_UNSET, F_PROXY_TYPE },
 		{ opt->proxy_user != NULL, F_PROXY_AUTH },
 		{ opt->retry_ms > 0, F_RETRY },
+		{ opt->port_file != NULL, F_PORT_FILE },
+		{ opt->ready_fd != -1, F_READY_FD },
+		{ opt->accept_timeout_ms >= 0, F_ACCEPT_TIMEOUT },
+		{ opt->no_shutdown && opt->shutdown_on_eof, F_NO_SHUTDOWN },
 		{ opt->mode == MODE_LISTEN && !opt->unixsock && noperands >= 1,
 		    F_PORT_ARG },
 		{ opt->mode == MODE_LISTEN && !opt->unixsock && noperands == 2,

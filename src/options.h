@@ -55,6 +55,9 @@ struct options {
 	const char	*sh_exec;	/* -c CMD, run by /bin/sh -c */
 	long		 max_conns;	/* --max-conns; 0: no limit */
 	struct acl	 acl;		/* --allow, --deny */
+	const char	*port_file;	/* --port-file FILE */
+	int		 ready_fd;	/* --ready-fd N; -1: none */
+	long		 accept_timeout_ms; /* --accept-timeout; -1: none */
 
 	bool		 randomize;	/* -r */
 	long		 max_parallel;	/* --max-parallel; 0: the default */
@@ -68,6 +71,7 @@ struct options {
 	long		 quit_after_eof_ms; /* -q; 0 (UDP: at once), -1:
 					       wait for the peer */
 	bool		 quit_after_eof; /* -q given */
+	bool		 no_shutdown;	/* --no-shutdown: the default said */
 	bool		 send_only;	/* --send-only */
 	bool		 recv_only;	/* --recv-only */
 	bool		 crlf;		/* -C */

@@ -23,6 +23,7 @@
 #include "broker.h"
 #include "exec.h"
 #include "netopt.h"
+#include "ready.h"
 #include "serve.h"
 #include "session.h"
 #include "sock.h"
@@ -161,23 +162,32 @@ static volatile sig_atomic_t	reaped;
 
 /*
  * The next admitted client of a stream listener (its address in *peer):
- * wait for one, and through any pause the door asks for.
+ * wait for one, and through any pause the door asks for; until the
+ * door's time to give up (--accept-timeout), if it has one.
  */
 static int
 next_client(struct door *d, struct sockaddr_storage *peer, socklen_t *len)
 {
 	char			name[ADMIT_NAMELEN];
-	long long		now;
+	long long		now, wake;
 	int			fd;
 
 	for (;;) {
 		now = now_ms();
 		if (now < d->paused_until) {
-			sleep_ms((long)(d->paused_until - now));
+			wake = d->paused_until;
+			if (d->give_up_at != -1 && d->give_up_at <= now)
+				ready_give_up(d->opt);
+			if (d->give_up_at != -1 && d->give_up_at < wake)
+				wake = d->give_up_at;
+			sleep_ms((long)(wake - now));
 			continue;
 		}
-		if (fd_wait(d->lfd, false, -1) == -1)
+		if (fd_wait(d->lfd, false, d->give_up_at) == -1) {
+			if (errno == ETIMEDOUT)
+				ready_give_up(d->opt);
 			return -1;
+		}
 		fd = door_accept(d, started - (int)reaped, now_ms(), peer,
 		    len, name);
 		if (fd != -1 || errno != EAGAIN)
@@ -206,6 +216,20 @@ admit_peer(const struct options *opt, const struct sockaddr_storage *from,
 }
 
 /*
+ * --accept-timeout for a datagram listener: wait for a datagram until
+ * give_up_at (-1: leave the wait to the caller).  0, or -1.
+ */
+static int
+wait_datagram(const struct options *opt, int lfd, long long give_up_at)
+{
+	if (give_up_at == -1 || fd_wait(lfd, false, give_up_at) == 0)
+		return 0;
+	if (errno == ETIMEDOUT)
+		ready_give_up(opt);
+	return -1;
+}
+
+/*
  * The first admitted datagram's sender becomes the peer: the socket is
  * connected to it when it can be answered.  Refused datagrams are dropped
  * unread on the way.  Returns 0, or -1.
@@ -214,8 +238,11 @@ static int
 first_peer(const struct options *opt, int lfd, struct sockaddr_storage *peer,
     socklen_t *len)
 {
+	long long	give_up_at = deadline_after(opt->accept_timeout_ms);
+
 	for (;;) {
-		if (sock_peek_peer(lfd, peer, len) == -1)
+		if (wait_datagram(opt, lfd, give_up_at) == -1 ||
+		    sock_peek_peer(lfd, peer, len) == -1)
 			return -1;
 		if (admit_sender(opt, peer, *len, false)) {
 			dgram_peer = *peer;
@@ -278,9 +305,10 @@ fork_session(const struct options *opt, int lfd, int fd, struct tap *tap)
 }
 
 /*
- * --fork: the parent only accepts; each client gets a child that runs
- * the pump and exits, or (-e/-c) the program itself, started from here
- * on a socket accepted blocking.  Returns only on a fatal error.
+ * --fork (and -k -e/-c with --max-conns, ncat's way): the parent only
+ * accepts; each client gets a child that runs the pump and exits, or
+ * (-e/-c) the program itself, started from here on a socket accepted
+ * blocking.  Returns only on a fatal error.
  */
 static int
 serve_fork(const struct options *opt, int lfd, struct tap *tap)
@@ -315,6 +343,30 @@ serve_fork(const struct options *opt, int lfd, struct tap *tap)
 }
 
 /*
+ * -u -k with --accept-timeout: wait for a first datagram that the lists
+ * let in, dropping refused ones; the pump reads it.  0, or -1.
+ */
+static int
+first_sender(const struct options *opt, int lfd)
+{
+	struct sockaddr_storage	peer;
+	socklen_t		len;
+	long long		give_up_at;
+
+	if ((give_up_at = deadline_after(opt->accept_timeout_ms)) == -1)
+		return 0;
+	for (;;) {
+		if (wait_datagram(opt, lfd, give_up_at) == -1 ||
+		    sock_peek_peer(lfd, &peer, &len) == -1)
+			return -1;
+		if (admit_sender(opt, &peer, len, true))
+			return 0;
+		if (sock_drop_datagram(lfd) == -1)
+			return -1;
+	}
+}
+
+/*
  * -u -k: datagrams from any peer, replies to the latest sender, on the
  * unconnected socket.  Runs until the pump stops (-W, -q, idle).
  */
@@ -325,6 +377,11 @@ serve_dgram_any(const struct options *opt, int lfd, struct tap *tap)
 	socklen_t		len = 0;
 	int			status;
 
+	if (first_sender(opt, lfd) == -1) {
+		sc_warn("receive failed: %s", strerror(errno));
+		(void)close(lfd);
+		return EXIT_NET;
+	}
 	status = session_run(opt, &(struct session){ .fd = lfd, .tap = tap,
 	    .admit = admit_datagram, .reply_to = &peer, .reply_len = &len });
 	(void)close(lfd);
@@ -388,6 +445,10 @@ serve_run(const struct options *opt, struct tap *tap)
 	if ((lfd = open_listener(opt, &dual)) == -1)
 		return EXIT_NET;
 	say_bound(opt, lfd, dual);
+	if (ready_announce(opt, lfd, dual) == -1) {
+		(void)close(lfd);
+		return EXIT_NET;
+	}
 	switch (opt->serve) {
 	case SERVE_BROKER:
 	case SERVE_CHAT:

@@ -458,25 +458,43 @@ unix_send() {
 	python3 "$UNIXSOCK" send "$@"
 }
 
-# start_listener ARGS...: start_bg "$SOCKCAT" -v ARGS, a listener given
-# port 0, and set PORT to the port the kernel chose, read back from its
-# -v line: no "free" port picked first that a parallel test could take.
-# Its stderr (BG_ERR) then holds the -v lines.
+# start_listener ARGS...: start_bg "$SOCKCAT" -v --port-file FILE ARGS,
+# a listener given port 0, and set PORT to the port the kernel chose, read
+# from the file sockcat writes once it listens (PORT_FILE names it): no
+# "free" port picked first that a parallel test could take.  Its stderr
+# (BG_ERR) then holds the -v lines.
 start_listener() {
-	start_bg "$SOCKCAT" -v "$@"
-	PORT=$(bound_port "$BG_ERR")
+	PORT_FILE=$BATS_TEST_TMPDIR/port.${#BG_PIDS[@]}
+	start_bg "$SOCKCAT" -v --port-file "$PORT_FILE" "$@"
+	PORT=$(ready_port "$PORT_FILE" "$BG_PID")
 }
 
 # start_quiet_listener tcp|udp ARGS...: like start_listener, for a test
-# that needs sockcat's stderr as it is (no -v): ARGS listen on port 0,
-# and PORT is read from the socket table for the listener's PID (ss -p).
+# that needs sockcat's stderr as it is (no -v).  The first word says what
+# the test listens for; the port file serves both.
 start_quiet_listener() {
-	local kind=$1 pid
 	shift
-	start_bg "$SOCKCAT" "$@"
-	pid=$(server_pid) || return 1
-	wait_until 10 socket_port "$kind" "$pid" >/dev/null || return 1
-	PORT=$(socket_port "$kind" "$pid")
+	PORT_FILE=$BATS_TEST_TMPDIR/port.${#BG_PIDS[@]}
+	start_bg "$SOCKCAT" --port-file "$PORT_FILE" "$@"
+	PORT=$(ready_port "$PORT_FILE" "$BG_PID")
+}
+
+# ready_port FILE PID: wait (10 s at most) until the listener under PID
+# has written FILE (--port-file) and print the PORT of its first line
+# "ADDR PORT"; fail if PID ends first or FILE says no port.
+ready_port() {
+	wait_until 10 ready_or_gone "$1" "$2" || return 1
+	awk 'NR == 1 && $2 ~ /^[0-9]+$/ { print $2; f = 1 }
+	    END { exit !f }' "$1"
+}
+
+# ready_or_gone FILE PID: FILE is there, or PID has ended (a zombie too).
+ready_or_gone() {
+	[ -e "$1" ] && return 0
+	case $(ps -o stat= -p "$2") in
+	'' | Z*) return 0 ;;
+	esac
+	return 1
 }
 
 # socket_port tcp|udp PID: the port PID listens on (TCP) or is bound to

@@ -444,3 +444,35 @@ std_peer() {
 	[ "$WAIT_STATUS" -eq 0 ]
 	[ ! -s "$BATS_TEST_TMPDIR/recv" ]
 }
+
+@test "--port-file, --ready-fd and --accept-timeout need -l; bad values are usage errors" {
+	usage_error --port-file "$BATS_TEST_TMPDIR/p" 127.0.0.1 80
+	[[ $stderr == *"--port-file needs -l"* ]]
+	usage_error --port-file "$BATS_TEST_TMPDIR/p" -z 127.0.0.1 80
+	usage_error --ready-fd 5 127.0.0.1 80 5>/dev/null
+	[[ $stderr == *"--ready-fd needs -l"* ]]
+	usage_error --accept-timeout 1 127.0.0.1 80
+	[[ $stderr == *"--accept-timeout needs -l"* ]]
+	usage_error --accept-timeout 1 -z 127.0.0.1 80
+	usage_error --port-file "" -l 127.0.0.1 0
+	usage_error --accept-timeout soon -l 127.0.0.1 0
+	usage_error --accept-timeout -1 -l 127.0.0.1 0
+	usage_error --ready-fd -1 -l 127.0.0.1 0
+	usage_error --ready-fd 1 -l 127.0.0.1 0
+	usage_error --ready-fd x -l 127.0.0.1 0
+	# A descriptor that is not open can never be written to.
+	usage_error --ready-fd 57 -l 127.0.0.1 0
+	[[ $stderr == *"--ready-fd 57 is not an open descriptor"* ]]
+}
+
+@test "--no-shutdown cannot be used with -N or -q; --max-conns with -k needs -e or -c" {
+	usage_error --no-shutdown -N 127.0.0.1 80
+	[[ $stderr == *"--no-shutdown cannot be used with -N or -q"* ]]
+	usage_error -q 1 --no-shutdown 127.0.0.1 80
+	[[ $stderr == *"--no-shutdown cannot be used with -N or -q"* ]]
+	usage_error --max-conns 2 -k -l 127.0.0.1 0
+	[[ $stderr == *"--max-conns with -k needs -e or -c"* ]]
+	usage_error --max-conns 2 -l 127.0.0.1 0 -e /bin/cat
+	[[ $stderr == *"--max-conns needs --fork, --broker or -k"* ]]
+	usage_error --max-conns 2 -k -u -l 127.0.0.1 0 -e /bin/cat
+}
