@@ -59,7 +59,8 @@
 #define F_PORT_FILE	FACT(33)	/* --port-file */
 #define F_READY_FD	FACT(34)	/* --ready-fd */
 #define F_ACCEPT_TIMEOUT FACT(35)	/* --accept-timeout */
-#define F_NO_SHUTDOWN	FACT(36)	/* --no-shutdown with -N or -q */
+#define F_NO_SHUTDOWN	FACT(36)	/* --no-shutdown */
+#define F_SHUTDOWN	FACT(41)	/* -N, or -q */
 
 /*
  * One row: when a command line has every fact of "given", it must have
@@ -78,8 +79,6 @@ struct rule {
 #define NEEDS(g, n, m)		{ (g), (n), 0, false, (m) }
 #define CONFLICTS(g, c, m)	{ (g), 0, (c), false, (m) }
 #define ARG_CONFLICTS(g, c, m)	{ (g), 0, (c), true, (m) }
-/* A combination that is an error in itself (its fact says both). */
-#define NEVER(g, m)		{ (g), 0, (g), false, (m) }
 #define PROGRAM_OWNS		" (the program owns the socket)"
 #define FIRST_PEER		" (a program serves the first peer only)"
 
@@ -121,7 +120,8 @@ static const struct rule rules[] = {
 	NEEDS(F_PORT_FILE, F_LISTEN, "--port-file needs -l"),
 	NEEDS(F_READY_FD, F_LISTEN, "--ready-fd needs -l"),
 	NEEDS(F_ACCEPT_TIMEOUT, F_LISTEN, "--accept-timeout needs -l"),
-	NEVER(F_NO_SHUTDOWN, "--no-shutdown cannot be used with -N or -q"),
+	CONFLICTS(F_NO_SHUTDOWN, F_SHUTDOWN,
+	    "--no-shutdown cannot be used with -N or -q"),
 	NEEDS(F_ACL, F_LISTEN, "--allow and --deny need -l"),
 	CONFLICTS(F_FORK, F_UDP, "--fork cannot be used with -u"),
 	CONFLICTS(F_KEEP | F_UDP, F_EXEC,
@@ -204,7 +204,8 @@ facts(const struct options *opt, int noperands)
 		{ opt->port_file != NULL, F_PORT_FILE },
 		{ opt->ready_fd != -1, F_READY_FD },
 		{ opt->accept_timeout_ms >= 0, F_ACCEPT_TIMEOUT },
-		{ opt->no_shutdown && opt->shutdown_on_eof, F_NO_SHUTDOWN },
+		{ opt->no_shutdown, F_NO_SHUTDOWN },
+		{ opt->shutdown_on_eof, F_SHUTDOWN },
 		{ opt->mode == MODE_LISTEN && !opt->unixsock && noperands >= 1,
 		    F_PORT_ARG },
 		{ opt->mode == MODE_LISTEN && !opt->unixsock && noperands == 2,
