@@ -33,7 +33,7 @@ static struct {
 	long long		size;		/* stdin's bytes to send; -1 */
 	long long		drawn_at;	/* the last redraw */
 	unsigned long long	drawn_bytes;	/* both ways, then */
-	double			rate;		/* bytes/s, at the last redraw */
+	double			rate;		/* bytes/s at the last redraw */
 } m;
 
 /* SIGUSR1: the figures are asked for; the pump answers. */
