@@ -43,7 +43,8 @@ enum {
 	OPT_PORT_FILE,
 	OPT_READY_FD,
 	OPT_ACCEPT_TIMEOUT,
-	OPT_NO_SHUTDOWN
+	OPT_NO_SHUTDOWN,
+	OPT_PROGRESS
 };
 
 static const char short_opts[] =
@@ -85,6 +86,7 @@ static const struct option long_opts[] = {
 	{ "output",		required_argument,	NULL, OPT_OUTPUT },
 	{ "recv-limit",		required_argument,	NULL, 'W' },
 	{ "no-splice",		no_argument,		NULL, OPT_NO_SPLICE },
+	{ "progress",		optional_argument,	NULL, OPT_PROGRESS },
 	{ "broadcast",		no_argument,		NULL, 'b' },
 	{ "recv-buf",		required_argument,	NULL, 'I' },
 	{ "send-buf",		required_argument,	NULL, 'O' },
@@ -286,6 +288,12 @@ take_data(struct options *opt, int c)
 		break;
 	case OPT_NO_SPLICE:
 		opt->no_splice = true;
+		break;
+	case OPT_PROGRESS:
+		if (optarg != NULL && strcmp(optarg, "force") != 0)
+			usage_error("unknown --progress '%s' (force is the "
+			    "one there is)", optarg);
+		opt->progress = optarg != NULL ? PROGRESS_FORCE : PROGRESS_TTY;
 		break;
 	default:
 		return false;

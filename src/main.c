@@ -19,6 +19,7 @@
 
 #include "cmdline.h"
 #include "connect.h"
+#include "meter.h"
 #include "options.h"
 #include "scan.h"
 #include "serve.h"
@@ -36,7 +37,7 @@ on_alarm(int sig)
 /*
  * SIGPIPE ignored (EPIPE is handled where it happens), SIGALRM caught
  * (a handler, not SIG_IGN, so that -e/-c programs get the default back
- * at exec), taps opened.
+ * at exec), SIGUSR1 caught (meter.c), taps opened.
  */
 static void
 proc_init(const struct options *opt, struct tap *tap)
@@ -50,6 +51,7 @@ proc_init(const struct options *opt, struct tap *tap)
 	sa.sa_flags = SA_RESTART;
 	(void)sigemptyset(&sa.sa_mask);
 	(void)sigaction(SIGALRM, &sa, NULL);
+	meter_signals();	/* SIGUSR1: the figures, never the end */
 	if (opt->randomize)	/* -r: ports scanned, or the -p range */
 		srandom((unsigned int)(now_ms() ^ (long long)getpid() << 16));
 	if (tap_open(tap, opt->hex_dump, opt->output, &bad) == -1)

@@ -61,6 +61,7 @@
 #define F_ACCEPT_TIMEOUT FACT(35)	/* --accept-timeout */
 #define F_NO_SHUTDOWN	FACT(36)	/* --no-shutdown */
 #define F_SHUTDOWN	FACT(41)	/* -N, or -q */
+#define F_PROGRESS	FACT(32)	/* --progress */
 
 /*
  * One row: when a command line has every fact of "given", it must have
@@ -156,6 +157,16 @@ static const struct rule rules[] = {
 	CONFLICTS(F_SCAN, F_UNIX, "-z cannot be used with -U"),
 	CONFLICTS(F_SCAN, F_EXEC, "-z cannot be used with -e"),
 	CONFLICTS(F_SCAN, F_SH_EXEC, "-z cannot be used with -c"),
+	CONFLICTS(F_PROGRESS, F_SCAN, "--progress cannot be used with -z"),
+	CONFLICTS(F_PROGRESS, F_EXEC,
+	    "--progress cannot be used with -e" PROGRAM_OWNS),
+	CONFLICTS(F_PROGRESS, F_SH_EXEC,
+	    "--progress cannot be used with -c" PROGRAM_OWNS),
+	CONFLICTS(F_PROGRESS, F_PASS_FD, "--progress cannot be used with -F"),
+	CONFLICTS(F_PROGRESS, F_CHAT, "--progress cannot be used with --chat"),
+	CONFLICTS(F_PROGRESS, F_BROKER,
+	    "--progress cannot be used with --broker"),
+	CONFLICTS(F_PROGRESS, F_FORK, "--progress cannot be used with --fork"),
 	/* Once the operands are counted. */
 	ARG_CONFLICTS(F_UNIX, F_SOURCE_PORT, "-p cannot be used with -U"),
 	ARG_CONFLICTS(F_PORT_ARG, F_SOURCE_PORT,
@@ -206,6 +217,7 @@ facts(const struct options *opt, int noperands)
 		{ opt->accept_timeout_ms >= 0, F_ACCEPT_TIMEOUT },
 		{ opt->no_shutdown, F_NO_SHUTDOWN },
 		{ opt->shutdown_on_eof, F_SHUTDOWN },
+		{ opt->progress != 0, F_PROGRESS },
 		{ opt->mode == MODE_LISTEN && !opt->unixsock && noperands >= 1,
 		    F_PORT_ARG },
 		{ opt->mode == MODE_LISTEN && !opt->unixsock && noperands == 2,

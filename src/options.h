@@ -38,6 +38,13 @@ enum {
 	PROXY_CONNECT
 };
 
+/* --progress: off, on when stderr is a terminal, or always (=force). */
+enum {
+	PROGRESS_OFF,
+	PROGRESS_TTY,
+	PROGRESS_FORCE
+};
+
 struct options {
 	/* Raw: what getopt_long found, as given. */
 	bool		 listen;	/* -l */
@@ -80,6 +87,7 @@ struct options {
 	const char	*output;	/* --output FILE */
 	long		 recv_limit;	/* -W; 0: none */
 	bool		 no_splice;	/* --no-splice, SOCKCAT_NO_SPLICE */
+	int		 progress;	/* --progress[=force]: PROGRESS_* */
 
 	bool		 broadcast;	/* -b */
 	int		 recv_buf;	/* -I; 0: system default */

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "meter.h"
 #include "pump.h"
 #include "pumpio.h"
 #include "telnet.h"
@@ -280,6 +281,7 @@ pump_run(const struct options *opt, const struct pump_io *io,
 	}
 	pump_init(&p, opt, io, res);
 	start = now = p.last_activity;
+	meter_start(opt, io->local_in, now);
 	for (;;) {
 		half_close_when_sent(&p);
 		if (finished(&p, now))
@@ -291,6 +293,9 @@ pump_run(const struct options *opt, const struct pump_io *io,
 			res->why = PUMP_PEER_CLOSED;
 			break;
 		}
+		/* SIGUSR1's answer, --progress's redraw (meter.c). */
+		deadline = meter_tick((struct meter_counts){ res->sent,
+		    res->received }, now, deadline);
 		n = select(maxfd + 1, &rfds, &wfds, NULL,
 		    select_timeout(deadline, now, &tv));
 		now = now_ms();

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "exec.h"
+#include "meter.h"
 #include "pump.h"
 #include "session.h"
 #include "sock.h"
@@ -73,6 +74,8 @@ relay_program(const struct options *opt, const struct session *s)
 	    .local_in = sv[0], .local_out = sv[0], .admit = s->admit,
 	    .program = true };
 	pump_run(opt, &io, &res);
+	meter_end((struct meter_counts){ res.sent, res.received },
+	    res.elapsed_ms);		/* -v: the statistics line */
 	(void)close(sv[0]);		/* the program reads its EOF */
 	pumped = pump_status(&res);
 	status = exec_reap(pid);
@@ -107,6 +110,8 @@ run_pump(const struct options *opt, const struct session *s)
 	    .reply_to = s->reply_to, .reply_len = s->reply_len,
 	    .admit = s->admit };
 	pump_run(opt, &io, &res);
+	meter_end((struct meter_counts){ res.sent, res.received },
+	    res.elapsed_ms);		/* -v, --progress: statistics */
 	if (res.stdin_eof && s->stdin_done != NULL)
 		*s->stdin_done = true;
 	return pump_status(&res);

@@ -476,3 +476,22 @@ std_peer() {
 	[[ $stderr == *"--max-conns needs --fork, --broker or -k"* ]]
 	usage_error --max-conns 2 -k -u -l 127.0.0.1 0 -e /bin/cat
 }
+
+@test "--progress takes only =force, and not with -z, -e, -c, -F, --broker, --chat or --fork" {
+	usage_error --progress=fast 127.0.0.1 80
+	[[ $stderr == *"unknown --progress 'fast'"* ]]
+	usage_error --progress -z 127.0.0.1 80
+	[[ $stderr == *"--progress cannot be used with -z"* ]]
+	usage_error --progress -l -e /bin/cat 127.0.0.1 0
+	[[ $stderr == *"--progress cannot be used with -e"* ]]
+	usage_error --progress -c cat 127.0.0.1 80
+	[[ $stderr == *"--progress cannot be used with -c"* ]]
+	usage_error --progress -F 127.0.0.1 80
+	[[ $stderr == *"--progress cannot be used with -F"* ]]
+	usage_error --progress --broker -l 127.0.0.1 0
+	[[ $stderr == *"--progress cannot be used with --broker"* ]]
+	usage_error --progress --chat -l 127.0.0.1 0
+	[[ $stderr == *"--progress cannot be used with --chat"* ]]
+	usage_error --progress --fork --recv-only -l 127.0.0.1 0
+	[[ $stderr == *"--progress cannot be used with --fork"* ]]
+}

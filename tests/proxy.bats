@@ -47,7 +47,10 @@ through() {
 	through -v -N -x "127.0.0.1:$PROXY_PORT" 127.0.0.1 "$port"
 	[ "$status" -eq 0 ]
 	[ "$output" = "through the proxy" ]
-	[ "$stderr" = "Connection to 127.0.0.1 $port port [tcp/*] succeeded!" ]
+	[ "${stderr_lines[0]}" = "Connection to 127.0.0.1 $port port [tcp/*] succeeded!" ]
+	# -v's statistics line at the end (stats.bats), and nothing else.
+	[[ ${stderr_lines[1]} =~ ^sockcat:\ 18\ bytes\ sent,\ 18\ bytes\ received\ in\ [0-9]+\.[0-9]{2}\ seconds\.$ ]]
+	[ "${#stderr_lines[@]}" -eq 2 ]
 	[ "$(asked methods)" = 0 ]
 	[ "$(asked atyp)" = 1 ]
 	[ "$(asked host)" = 127.0.0.1 ]

@@ -49,8 +49,12 @@ refused() {
 	wait_exit "$BG_PID" 10
 	[ "$(cat "$BG_OUT")" = late ]
 	# Refusals before the listener came are not reported.
-	[ "$(cat "$client_err")" = \
+	[ "$(sed -n 1p "$client_err")" = \
 	    "Connection to 127.0.0.1 $port port [tcp/*] succeeded!" ]
+	# -v's statistics line at the end (stats.bats), and nothing else.
+	grep -Eqx 'sockcat: 5 bytes sent, 0 bytes received in [0-9]+\.[0-9]{2} seconds\.' \
+	    <(sed -n 2p "$client_err")
+	[ "$(wc -l <"$client_err")" -eq 2 ]
 }
 
 @test "--retry: when nothing comes up, one failure line and status 1 after TIME" {

@@ -141,7 +141,10 @@ received_port() {
 	wait_listen "$port"
 	run -0 --separate-stderr timeout 10 "$SOCKCAT" -v -N 127.0.0.1 \
 	    "$port" <<<"data"
-	[ "$stderr" = "Connection to 127.0.0.1 $port port [tcp/*] succeeded!" ]
+	[ "${stderr_lines[0]}" = "Connection to 127.0.0.1 $port port [tcp/*] succeeded!" ]
+	# -v's statistics line at the end (stats.bats), and nothing else.
+	[[ ${stderr_lines[1]} =~ ^sockcat:\ 5\ bytes\ sent,\ 0\ bytes\ received\ in\ [0-9]+\.[0-9]{2}\ seconds\.$ ]]
+	[ "${#stderr_lines[@]}" -eq 2 ]
 	[ -z "$output" ]
 	wait_exit "$BG_PID" 10
 	[ "$(cat "$BG_OUT")" = data ]
@@ -232,7 +235,10 @@ received_port() {
 	[ "$WAIT_STATUS" -eq 0 ]
 	[ "$(cat "$srv_out")" = raced ]
 	# The attempt that lost the race is dropped, not reported.
-	[ "$stderr" = "Connection to dual.test (127.0.0.1) $port port [tcp/*] succeeded!" ]
+	[ "${stderr_lines[0]}" = "Connection to dual.test (127.0.0.1) $port port [tcp/*] succeeded!" ]
+	# -v's statistics line at the end (stats.bats), and nothing else.
+	[[ ${stderr_lines[1]} =~ ^sockcat:\ 6\ bytes\ sent,\ 0\ bytes\ received\ in\ [0-9]+\.[0-9]{2}\ seconds\.$ ]]
+	[ "${#stderr_lines[@]}" -eq 2 ]
 }
 
 @test "an IPv4 address that never answers does not hold up IPv6 when IPv4 comes first" {
@@ -248,7 +254,10 @@ received_port() {
 	wait_exit "$srv" 10
 	[ "$WAIT_STATUS" -eq 0 ]
 	[ "$(cat "$srv_out")" = raced ]
-	[ "$stderr" = "Connection to dual.test (::1) $port port [tcp/*] succeeded!" ]
+	[ "${stderr_lines[0]}" = "Connection to dual.test (::1) $port port [tcp/*] succeeded!" ]
+	# -v's statistics line at the end (stats.bats), and nothing else.
+	[[ ${stderr_lines[1]} =~ ^sockcat:\ 6\ bytes\ sent,\ 0\ bytes\ received\ in\ [0-9]+\.[0-9]{2}\ seconds\.$ ]]
+	[ "${#stderr_lines[@]}" -eq 2 ]
 }
 
 # three_addr_net CMD...: run CMD where t.test is fd00::1, fd00::2 and
