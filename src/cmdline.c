@@ -38,7 +38,9 @@ enum {
 	OPT_RETRY,
 	OPT_MAX_PARALLEL,
 	OPT_SCAN_FORMAT,
-	OPT_NO_SPLICE
+	OPT_NO_SPLICE,
+	OPT_FORMAT,
+	OPT_EXIT_DETAIL
 };
 
 static const char short_opts[] =
@@ -97,6 +99,8 @@ static const struct option long_opts[] = {
 	{ "max-parallel",	required_argument,	NULL,
 	    OPT_MAX_PARALLEL },
 	{ "scan-format",	required_argument,	NULL, OPT_SCAN_FORMAT },
+	{ "format",		required_argument,	NULL, OPT_FORMAT },
+	{ "exit-detail",	no_argument,		NULL, OPT_EXIT_DETAIL },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL,			0,			NULL, 0 }
@@ -362,6 +366,19 @@ take_server(struct options *opt, int c)
 			usage_error("unknown --scan-format '%s' (csv is the "
 			    "one there is)", optarg);
 		opt->scan_csv = true;
+		opt->format = FORMAT_CSV;
+		break;
+	case OPT_FORMAT:
+		if (strcmp(optarg, "json") == 0)
+			opt->format = FORMAT_JSON;
+		else if (strcmp(optarg, "csv") == 0)
+			opt->format = FORMAT_CSV;
+		else
+			usage_error("unknown --format '%s' (json or csv)",
+			    optarg);
+		break;
+	case OPT_EXIT_DETAIL:
+		opt->exit_detail = true;
 		break;
 	default:
 		return false;

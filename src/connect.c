@@ -29,6 +29,7 @@
 #include "proxy.h"
 #include "sock.h"
 #include "sockunix.h"
+#include "status.h"
 #include "util.h"
 
 #define ATTEMPT_DELAY_MS	250	/* RFC 8305's attempt delay */
@@ -115,6 +116,7 @@ open_unix_client(const struct dial *d)
 	    retry_pause(until, &pause))
 		;
 	if (fd == -1) {
+		fail_note(step == STEP_BIND ? FAIL_BIND : fail_of_errno(errno));
 		sc_warn("%s %s failed: %s", sock_step_word(step),
 		    step == STEP_BIND ? src : opt->path, strerror(errno));
 		return -1;
@@ -313,6 +315,9 @@ report_failures(const struct options *opt, const char *name,
 	for (i = 0; i < n; i++)
 		if (at[i].err != 0)
 			last = i;
+	if (at[last].err != 0)	/* --exit-detail: the last one says */
+		fail_note(at[last].step == STEP_BIND ? FAIL_BIND :
+		    fail_of_errno(at[last].err));
 	for (i = all ? 0 : last; i <= last && i < n; i++) {
 		if (at[i].err == 0)
 			continue;
@@ -342,6 +347,7 @@ connect_name(const struct dial *d, const char *name, const char *port)
 	if ((gai = addr_resolve(&d->hints, name, port, &res)) != 0) {
 		sc_warn("cannot resolve %s port %s: %s", name, port,
 		    gai_strerror(gai));
+		fail_note(FAIL_RESOLVE);
 		return -1;
 	}
 	n = interleave(res, &at);

@@ -19,6 +19,7 @@
 #include "pump.h"
 #include "session.h"
 #include "sock.h"
+#include "status.h"
 #include "util.h"
 
 /* -F: the socket goes to the process on our stdout. */
@@ -74,7 +75,7 @@ relay_program(const struct options *opt, const struct session *s)
 	    .program = true };
 	pump_run(opt, &io, &res);
 	(void)close(sv[0]);		/* the program reads its EOF */
-	pumped = pump_status(&res);
+	pumped = pump_outcome(opt, &res);
 	status = exec_reap(pid);
 	return status != EXIT_OK ? status : pumped;
 }
@@ -109,7 +110,7 @@ run_pump(const struct options *opt, const struct session *s)
 	pump_run(opt, &io, &res);
 	if (res.stdin_eof && s->stdin_done != NULL)
 		*s->stdin_done = true;
-	return pump_status(&res);
+	return pump_outcome(opt, &res);
 }
 
 int
