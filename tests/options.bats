@@ -444,3 +444,20 @@ std_peer() {
 	[ "$WAIT_STATUS" -eq 0 ]
 	[ ! -s "$BATS_TEST_TMPDIR/recv" ]
 }
+
+@test "--format takes json or csv; csv outside -z and a missing value are usage errors" {
+	usage_error --format xml 127.0.0.1 80
+	[[ $stderr == "sockcat: unknown --format 'xml' (json or csv)."* ]]
+	usage_error --format JSON -z 127.0.0.1 80
+	usage_error --format csv 127.0.0.1 80
+	[[ $stderr == "sockcat: --format csv needs -z (use json)."* ]]
+	usage_error --format csv -l 127.0.0.1 80
+	usage_error --scan-format csv 127.0.0.1 80
+	[[ $stderr == "sockcat: --scan-format needs -z."* ]]
+	usage_error -z 127.0.0.1 80 --format
+	[[ $stderr == "sockcat: option '--format' needs an argument."* ]]
+}
+
+@test "--exit-detail takes no value" {
+	usage_error --exit-detail=yes 127.0.0.1 80
+}
