@@ -315,9 +315,6 @@ report_failures(const struct options *opt, const char *name,
 	for (i = 0; i < n; i++)
 		if (at[i].err != 0)
 			last = i;
-	if (at[last].err != 0)	/* --exit-detail: the last one says */
-		fail_note(at[last].step == STEP_BIND ? FAIL_BIND :
-		    fail_of_errno(at[last].err));
 	for (i = all ? 0 : last; i <= last && i < n; i++) {
 		if (at[i].err == 0)
 			continue;
@@ -360,8 +357,12 @@ connect_name(const struct dial *d, const char *name, const char *port)
 	    retry_pause(until, &pause));
 	if (won == RACE_ERROR)
 		sc_warn("select failed: %s", strerror(errno));
-	else if (won == RACE_LOST)
+	else if (won == RACE_LOST) {
 		report_failures(opt, name, port, at, n, verbose > 0);
+		/* --exit-detail: the last attempt started says why. */
+		fail_note(at[n - 1].step == STEP_BIND ? FAIL_BIND :
+		    fail_of_errno(at[n - 1].err));
+	}
 	else if (verbose > 0)
 		report_failures(opt, name, port, at, n, true);
 	/* The winner's rivals are dropped, not reported. */

@@ -14,7 +14,7 @@
 #include "status.h"
 #include "util.h"
 
-static enum fail_kind	noted;
+static enum fail_kind	noted;		/* the latest, as errno */
 static bool		have_noted;
 
 int
@@ -55,8 +55,6 @@ fail_of_errno(int err)
 void
 fail_note(enum fail_kind kind)
 {
-	if (have_noted)
-		return;
 	noted = kind;
 	have_noted = true;
 }

@@ -28,9 +28,9 @@ int	exit_for(const struct options *, enum fail_kind);
 enum fail_kind	fail_of_errno(int);
 
 /*
- * Record the kind of the failure just said (the first one noted wins),
- * for a caller that sees only -1; fail_noted() returns it, or dflt when
- * none was noted.
+ * Record the kind of the failure just said, for a caller that sees only
+ * -1 (as errno: the latest stands); fail_noted() returns it, or dflt
+ * when none was noted.
  */
 void		fail_note(enum fail_kind);
 enum fail_kind	fail_noted(enum fail_kind);
