@@ -31,6 +31,7 @@ struct jw {
 	int	 fields;	/* written so far in the object */
 };
 
+/* Append n bytes of s. */
 static void
 jw_put(struct jw *w, const char *s, size_t n)
 {
@@ -118,6 +119,7 @@ jw_key(struct jw *w, const char *key)
 	jw_put(w, ":", 1);
 }
 
+/* A string field. */
 static void
 jw_str(struct jw *w, const char *key, const char *val)
 {
@@ -133,6 +135,7 @@ jw_raw(struct jw *w, const char *key, const char *num)
 	jw_put(w, num, strlen(num));
 }
 
+/* A whole-number field. */
 static void
 jw_num(struct jw *w, const char *key, long long v)
 {
@@ -166,8 +169,9 @@ jw_sockaddr(struct jw *w, const char *prefix, const struct sockaddr *sa,
 		addr_text(sa, len, host, port);
 	(void)snprintf(key, sizeof(key), "%saddr", prefix);
 	jw_str(w, key, host);
-	if (sa->sa_family == AF_UNIX || port[0] == '\0')
-		return;
+	if (sa->sa_family == AF_UNIX || port[0] == '\0' ||
+	    port[strspn(port, "0123456789")] != '\0')
+		return;		/* no port, or none to tell */
 	(void)snprintf(key, sizeof(key), "%sport", prefix);
 	jw_raw(w, key, port);
 }
@@ -226,6 +230,7 @@ event_scan(const struct options *opt, const struct sockaddr *sa,
     socklen_t len, int port, int err, long long ms)
 {
 	struct jw	w;
+	char		host[ADDR_HOSTLEN], num[ADDR_PORTLEN];
 	int		r;
 
 	if (opt->format == FORMAT_CSV)
@@ -235,7 +240,9 @@ event_scan(const struct options *opt, const struct sockaddr *sa,
 		return 0;
 	memset(&w, 0, sizeof(w));
 	jw_str(&w, "host", opt->host);
-	jw_sockaddr(&w, "", sa, len);
+	addr_text(sa, len, host, num);
+	jw_str(&w, "addr", host);
+	jw_num(&w, "port", port);
 	jw_str(&w, "proto", opt->port_proto);
 	jw_str(&w, "state", json_state(err));
 	jw_num(&w, "ms", ms < 0 ? 0 : ms);

@@ -160,3 +160,10 @@ both() {
 		wait_exit "$BG_PID" 10
 	done
 }
+
+@test "a proxy that never answers within -w: 3 (1 without)" {
+	local p
+	p=$(free_port)
+	tcp_listen 127.0.0.1 "$p"
+	both 3 -w 1 -x "127.0.0.1:$p" 192.0.2.1 80
+}

@@ -181,10 +181,10 @@ assert r['proto'] == 'tcp', r
 "
 }
 
-@test "a Unix path with a quote, a backslash and control bytes reads back as it was" {
+@test "a Unix path with a quote, a backslash, control bytes and a byte that is not UTF-8 reads back" {
 	local dir path cl
 	dir=$(mktemp -d /tmp/sockcat-fmt.XXXXXX)
-	path=$dir/$'a"b\\c\001d\ne\x7f'$'\xc3\xa9'
+	path=$dir/$'a"b\\c\001d\ne\x7f'$'\xc3\xa9\xff'
 	start_bg "$SOCKCAT" --format json -U -l "$path"
 	wait_until 10 test -S "$path"
 	cl=$BATS_TEST_TMPDIR/client.err
@@ -193,7 +193,7 @@ assert r['proto'] == 'tcp', r
 	rm -rf "$dir"
 	grep -qF '\"b\\c\u0001d\ne' "$cl"
 	check_json "$cl" "
-p = '$dir/a\"b\\\\c\x01d\ne\x7f\u00e9'
+p = '$dir/a\"b\\\\c\x01d\ne\x7f\u00e9\u00ff'
 assert text == [], text
 assert [l['event'] for l in lines] == ['connected', 'closed'], lines
 assert lines[0]['host'] == p and lines[0]['addr'] == p, (lines, p)
@@ -201,7 +201,7 @@ assert lines[0]['proto'] == 'unix', lines
 assert 'port' not in lines[0], lines
 "
 	check_json "$BG_ERR" "
-p = '$dir/a\"b\\\\c\x01d\ne\x7f\u00e9'
+p = '$dir/a\"b\\\\c\x01d\ne\x7f\u00e9\u00ff'
 assert [l['event'] for l in lines] == ['accepted', 'closed'], lines
 assert lines[0]['addr'] == p, (lines, p)
 "
