@@ -362,8 +362,7 @@ connect_name(const struct dial *d, const char *name, const char *port)
 		/* --exit-detail: the last attempt started says why. */
 		fail_note(at[n - 1].step == STEP_BIND ? FAIL_BIND :
 		    fail_of_errno(at[n - 1].err));
-	}
-	else if (verbose > 0)
+	} else if (verbose > 0)
 		report_failures(opt, name, port, at, n, true);
 	/* The winner's rivals are dropped, not reported. */
 	for (i = 0; i < n; i++)
