@@ -19,6 +19,7 @@
 #include "acl.h"
 #include "addr.h"
 #include "admit.h"
+#include "event.h"
 #include "sock.h"
 #include "util.h"
 
@@ -77,6 +78,7 @@ admit_sender(const struct options *opt, const struct sockaddr_storage *peer,
 		len = offsetof(struct sockaddr_un, sun_path);
 	}
 	why = keep_out(opt, peer, -1, 0);
+	event_admit(opt, peer, len, why, quiet);
 	if (verbose == 0)
 		return why == NULL;
 	client_name(opt, peer, len, name);
@@ -135,6 +137,8 @@ starved(struct door *d, long long now, int err)
 		    -1) {
 			client_name(d->opt, &peer, len, name);
 			say_refused(name, "(out of descriptors)");
+			event_admit(d->opt, &peer, len, "(out of descriptors)",
+			    false);
 			(void)close(fd);
 			n++;
 		}
@@ -168,7 +172,9 @@ door_accept(struct door *d, int active, long long now,
 	}
 	d->starved = 0;
 	client_name(d->opt, peer, *len, name);
-	if ((why = keep_out(d->opt, peer, fd, active)) != NULL) {
+	why = keep_out(d->opt, peer, fd, active);
+	event_admit(d->opt, peer, *len, why, false);
+	if (why != NULL) {
 		say_refused(name, why);
 		(void)close(fd);
 		/* Every lower number taken: as good as out of descriptors. */

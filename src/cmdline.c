@@ -44,7 +44,9 @@ enum {
 	OPT_READY_FD,
 	OPT_ACCEPT_TIMEOUT,
 	OPT_NO_SHUTDOWN,
-	OPT_PROGRESS
+	OPT_PROGRESS,
+	OPT_FORMAT,
+	OPT_EXIT_DETAIL
 };
 
 static const char short_opts[] =
@@ -109,6 +111,8 @@ static const struct option long_opts[] = {
 	{ "accept-timeout",	required_argument,	NULL,
 	    OPT_ACCEPT_TIMEOUT },
 	{ "no-shutdown",	no_argument,		NULL, OPT_NO_SHUTDOWN },
+	{ "format",		required_argument,	NULL, OPT_FORMAT },
+	{ "exit-detail",	no_argument,		NULL, OPT_EXIT_DETAIL },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL,			0,			NULL, 0 }
@@ -397,6 +401,19 @@ take_server(struct options *opt, int c)
 			usage_error("unknown --scan-format '%s' (csv is the "
 			    "one there is)", optarg);
 		opt->scan_csv = true;
+		opt->format = FORMAT_CSV;
+		break;
+	case OPT_FORMAT:
+		if (strcmp(optarg, "json") == 0)
+			opt->format = FORMAT_JSON;
+		else if (strcmp(optarg, "csv") == 0)
+			opt->format = FORMAT_CSV;
+		else
+			usage_error("unknown --format '%s' (json or csv)",
+			    optarg);
+		break;
+	case OPT_EXIT_DETAIL:
+		opt->exit_detail = true;
 		break;
 	default:
 		return false;

@@ -29,6 +29,7 @@
 #include "proxy.h"
 #include "sock.h"
 #include "sockunix.h"
+#include "status.h"
 #include "util.h"
 
 #define ATTEMPT_DELAY_MS	250	/* RFC 8305's attempt delay */
@@ -115,6 +116,7 @@ open_unix_client(const struct dial *d)
 	    retry_pause(until, &pause))
 		;
 	if (fd == -1) {
+		fail_note(step == STEP_BIND ? FAIL_BIND : fail_of_errno(errno));
 		sc_warn("%s %s failed: %s", sock_step_word(step),
 		    step == STEP_BIND ? src : opt->path, strerror(errno));
 		return -1;
@@ -342,6 +344,7 @@ connect_name(const struct dial *d, const char *name, const char *port)
 	if ((gai = addr_resolve(&d->hints, name, port, &res)) != 0) {
 		sc_warn("cannot resolve %s port %s: %s", name, port,
 		    gai_strerror(gai));
+		fail_note(FAIL_RESOLVE);
 		return -1;
 	}
 	n = interleave(res, &at);
@@ -354,9 +357,12 @@ connect_name(const struct dial *d, const char *name, const char *port)
 	    retry_pause(until, &pause));
 	if (won == RACE_ERROR)
 		sc_warn("select failed: %s", strerror(errno));
-	else if (won == RACE_LOST)
+	else if (won == RACE_LOST) {
 		report_failures(opt, name, port, at, n, verbose > 0);
-	else if (verbose > 0)
+		/* --exit-detail: the last attempt started says why. */
+		fail_note(at[n - 1].step == STEP_BIND ? FAIL_BIND :
+		    fail_of_errno(at[n - 1].err));
+	} else if (verbose > 0)
 		report_failures(opt, name, port, at, n, true);
 	/* The winner's rivals are dropped, not reported. */
 	for (i = 0; i < n; i++)

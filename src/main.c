@@ -20,10 +20,12 @@
 #include "cmdline.h"
 #include "connect.h"
 #include "meter.h"
+#include "event.h"
 #include "options.h"
 #include "scan.h"
 #include "serve.h"
 #include "session.h"
+#include "status.h"
 #include "tap.h"
 #include "util.h"
 
@@ -73,8 +75,9 @@ connect_run(const struct options *opt, struct tap *tap)
 {
 	int	fd, status;
 
-	if ((fd = connect_open(opt)) == -1)
-		return EXIT_NET;		/* connect_open said why */
+	if ((fd = connect_open(opt)) == -1)	/* it said why */
+		return exit_for(opt, fail_noted(FAIL_OTHER));
+	event_connected(opt, fd);
 	status = session_run(opt, &(struct session){ .fd = fd, .tap = tap });
 	(void)close(fd);
 	return status;
@@ -97,7 +100,7 @@ main(int argc, char *argv[])
 	else
 		status = connect_run(&opt, &tap);	/* pump or program */
 	if (tap_close(&tap) == -1)		/* -o/--output: said why */
-		status = EXIT_NET;
+		status = exit_for(&opt, FAIL_WRITE);
 	opt_free(&opt);
 	return status;
 }

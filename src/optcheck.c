@@ -62,6 +62,8 @@
 #define F_NO_SHUTDOWN	FACT(36)	/* --no-shutdown */
 #define F_SHUTDOWN	FACT(41)	/* -N, or -q */
 #define F_PROGRESS	FACT(32)	/* --progress */
+#define F_FORMAT	FACT(39)	/* --format csv (or --scan-format) */
+#define F_EXIT_DETAIL	FACT(40)	/* --exit-detail */
 
 /*
  * One row: when a command line has every fact of "given", it must have
@@ -138,6 +140,7 @@ static const struct rule rules[] = {
 	    "--output cannot be used with -c" PROGRAM_OWNS),
 	/* Scanning, -F and -x. */
 	NEEDS(F_SCAN_FORMAT, F_SCAN, "--scan-format needs -z"),
+	NEEDS(F_FORMAT, F_SCAN, "--format csv needs -z (use json)"),
 	NEEDS(F_MAX_PARALLEL, F_SCAN, "--max-parallel needs -z"),
 	CONFLICTS(F_PASS_FD, F_LISTEN, "-F cannot be used with -l"),
 	CONFLICTS(F_PASS_FD, F_SCAN, "-F cannot be used with -z"),
@@ -207,6 +210,8 @@ facts(const struct options *opt, int noperands)
 		{ opt->acl.len > 0, F_ACL },
 		{ opt->max_parallel > 0, F_MAX_PARALLEL },
 		{ opt->scan_csv, F_SCAN_FORMAT },
+		{ opt->format == FORMAT_CSV, F_FORMAT },
+		{ opt->exit_detail, F_EXIT_DETAIL },
 		{ opt->pass_fd, F_PASS_FD },
 		{ opt->proxy_host != NULL, F_PROXY },
 		{ opt->proxy_type != PROXY_UNSET, F_PROXY_TYPE },

@@ -30,6 +30,13 @@ enum serve_mode {
 	SERVE_DGRAM_ANY		/* -u -k: datagrams from any peer */
 };
 
+/* --format: how results and events are written. */
+enum format {
+	FORMAT_TEXT,		/* the -v lines only */
+	FORMAT_CSV,		/* -z: host,port,proto,state lines */
+	FORMAT_JSON		/* JSON lines: -z results, events */
+};
+
 /* -X: the proxy's protocol. */
 enum {
 	PROXY_UNSET,		/* no -X: SOCKS 5 once -x is given */
@@ -68,7 +75,9 @@ struct options {
 
 	bool		 randomize;	/* -r */
 	long		 max_parallel;	/* --max-parallel; 0: the default */
-	bool		 scan_csv;	/* --scan-format=csv */
+	bool		 scan_csv;	/* --scan-format=csv given */
+	enum format	 format;	/* --format, or --scan-format */
+	bool		 exit_detail;	/* --exit-detail */
 
 	bool		 nodns;		/* -n */
 	long		 wait_ms;	/* -w; -1: none */

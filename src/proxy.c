@@ -26,6 +26,7 @@
 #include "netopt.h"
 #include "parse.h"
 #include "proxy.h"
+#include "status.h"
 #include "util.h"
 
 #define HTTP_LINE_MAX	8192	/* longest status or header line taken */
@@ -115,6 +116,7 @@ fail(struct talk *t, const char *why)
 static int
 fail_errno(struct talk *t)
 {
+	fail_note(fail_of_errno(errno));
 	return fail(t, errno == ECONNRESET ?
 	    "the proxy closed the connection" : strerror(errno));
 }

@@ -19,6 +19,7 @@
 
 #include "addr.h"
 #include "ready.h"
+#include "status.h"
 #include "util.h"
 
 #define READY_LEN	(2 * (ADDR_HOSTLEN + ADDR_PORTLEN + 2) + 8)
@@ -135,5 +136,5 @@ ready_give_up(const struct options *opt)
 	else
 		(void)snprintf(t, sizeof(t), "%ldms", ms);
 	sc_warn("no client within %s, giving up", t);
-	exit(EXIT_ACCEPT_TIMEOUT);
+	exit(exit_for(opt, FAIL_TIMEOUT));
 }

@@ -11,12 +11,6 @@
 #include "util.h"
 
 /*
- * The exit status of a listener that --accept-timeout gave up on.  The
- * one place to route it (--exit-detail: "timed out").
- */
-#define EXIT_ACCEPT_TIMEOUT	EXIT_NET
-
-/*
  * The listener lfd is bound and listening (dual: a dual-stack wildcard
  * socket serving both families): write "ADDR PORT" lines, or the -U
  * path, to --port-file (a temporary file renamed over it) and to
@@ -25,8 +19,8 @@
 int	ready_announce(const struct options *, int lfd, bool dual);
 
 /*
- * --accept-timeout: say that no client came within TIME and exit with
- * EXIT_ACCEPT_TIMEOUT.  Every listener gives up through here.
+ * --accept-timeout: say that no client came within TIME and exit 1 (3,
+ * "timed out", under --exit-detail).  Every listener gives up here.
  */
 void	ready_give_up(const struct options *) SC_NORETURN;
 

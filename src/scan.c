@@ -24,9 +24,11 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "event.h"
 #include "netopt.h"
 #include "scan.h"
 #include "sock.h"
+#include "status.h"
 #include "util.h"
 
 #define SCAN_WAIT_MS		3000	/* -w's default per port */
@@ -63,6 +65,7 @@ struct probe {
 		struct sockaddr_in6	v6;
 	}			 addr;
 	long			 pause;	/* --retry: the last pause */
+	long long		 started, ms;	/* its first start; took */
 };
 
 struct scan {
@@ -192,6 +195,7 @@ probe_finish(struct scan *sc, struct probe *pr, int err)
 		return;
 	}
 	pr->state = err == 0 ? PROBE_OPEN : PROBE_FAILED;
+	pr->ms = now_ms() - pr->started;
 	if (err == 0)
 		sc->any_open = true;
 }
@@ -238,6 +242,8 @@ probe_start(struct scan *sc, struct probe *pr, long long now)
 
 	if (pr->ai == NULL)
 		pr->ai = sc->res;
+	if (pr->started == 0)
+		pr->started = now;
 	memcpy(&pr->addr, pr->ai->ai_addr, pr->ai->ai_addrlen);
 	addr_set_port(&pr->addr.sa, pr->port);
 	pr->to = *pr->ai;
@@ -315,24 +321,6 @@ probe_ready(struct scan *sc, struct probe *pr)
 	probe_finish(sc, pr, self_connected(pr->fd) ? ECONNREFUSED : 0);
 }
 
-static const char *
-state_word(const struct probe *pr)
-{
-	if (pr->state == PROBE_OPEN)
-		return "open";
-	switch (pr->err) {
-	case ECONNREFUSED:
-		return "closed";
-	case ETIMEDOUT:
-		return "filtered";
-	case EHOSTUNREACH:
-	case ENETUNREACH:
-		return "unreachable";
-	default:
-		return "error";
-	}
-}
-
 /* Say what became of each probe whose turn has come, in order; or -1. */
 static int
 report(struct scan *sc)
@@ -347,8 +335,9 @@ report(struct scan *sc)
 		if (pr->state != PROBE_OPEN && pr->state != PROBE_FAILED)
 			return 0;	/* the rest wait for this one */
 		sc->next_report++;
-		if (opt->scan_csv && printf("%s,%d,%s,%s\n", opt->host,
-		    pr->port, proto, state_word(pr)) < 0)
+		if (event_scan(opt, pr->to.ai_addr, pr->to.ai_addrlen,
+		    pr->port, pr->state == PROBE_OPEN ? 0 : pr->err,
+		    pr->ms) == -1)
 			return scan_stop(sc, SCAN_OUTPUT_FAILED, errno);
 		if (verbose == 0)
 			continue;
@@ -444,10 +433,11 @@ scan_status(const struct scan *sc)
 		    strerror(sc->stop_err), FD_SETSIZE - 1);
 	else if (sc->stop == SCAN_SELECT_FAILED)
 		sc_warn("select failed: %s", strerror(sc->stop_err));
-	else if (sc->stop == SCAN_OUTPUT_FAILED && sc->stop_err != EPIPE)
+	else if (sc->stop == SCAN_OUTPUT_FAILED && sc->stop_err != EPIPE) {
 		sc_warn("cannot write the scan results: %s",
 		    strerror(sc->stop_err));
-	else	/* done, or a reader that has gone (… | head): quietly */
+		return exit_for(sc->opt, FAIL_WRITE);
+	} else	/* done, or a reader that has gone (… | head): quietly */
 		return sc->any_open ? EXIT_OK : EXIT_NET;
 	return EXIT_NET;
 }
@@ -468,7 +458,7 @@ scan_run(const struct options *opt)
 	sc.retry_until = sock_retry_until(opt->retry_ms);
 	if ((gai = addr_resolve(&hints, opt->host, "0", &sc.res)) != 0) {
 		sc_warn("cannot resolve %s: %s", opt->host, gai_strerror(gai));
-		return EXIT_NET;
+		return exit_for(opt, FAIL_RESOLVE);
 	}
 	for (fam = 0; fam < 2; fam++)
 		if ((gai = netopt_source(opt, &hints, fam ? AF_INET6 : AF_INET,

@@ -28,6 +28,7 @@
 #include "session.h"
 #include "sock.h"
 #include "sockunix.h"
+#include "status.h"
 #include "util.h"
 
 /* "Listening on" for stream sockets, "Bound on" for datagram ones. */
@@ -106,6 +107,7 @@ open_inet_listener(const struct options *opt, const struct sock_settings *ss,
 		sc_warn("cannot resolve %s port %s: %s",
 		    opt->listen_host != NULL ? opt->listen_host : "(any)",
 		    opt->listen_port, gai_strerror(gai));
+		fail_note(FAIL_RESOLVE);
 		return -1;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
@@ -443,7 +445,7 @@ serve_run(const struct options *opt, struct tap *tap)
 	int	lfd, dual;
 
 	if ((lfd = open_listener(opt, &dual)) == -1)
-		return EXIT_NET;
+		return exit_for(opt, fail_noted(FAIL_BIND));
 	say_bound(opt, lfd, dual);
 	if (ready_announce(opt, lfd, dual) == -1) {
 		(void)close(lfd);

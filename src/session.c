@@ -20,6 +20,7 @@
 #include "pump.h"
 #include "session.h"
 #include "sock.h"
+#include "status.h"
 #include "util.h"
 
 /* -F: the socket goes to the process on our stdout. */
@@ -77,7 +78,7 @@ relay_program(const struct options *opt, const struct session *s)
 	meter_end((struct meter_counts){ res.sent, res.received },
 	    res.elapsed_ms);		/* -v: the statistics line */
 	(void)close(sv[0]);		/* the program reads its EOF */
-	pumped = pump_status(&res);
+	pumped = pump_outcome(opt, &res);
 	status = exec_reap(pid);
 	return status != EXIT_OK ? status : pumped;
 }
@@ -114,7 +115,7 @@ run_pump(const struct options *opt, const struct session *s)
 	    res.elapsed_ms);		/* -v, --progress: statistics */
 	if (res.stdin_eof && s->stdin_done != NULL)
 		*s->stdin_done = true;
-	return pump_status(&res);
+	return pump_outcome(opt, &res);
 }
 
 int

@@ -495,3 +495,20 @@ std_peer() {
 	usage_error --progress --fork --recv-only -l 127.0.0.1 0
 	[[ $stderr == *"--progress cannot be used with --fork"* ]]
 }
+
+@test "--format takes json or csv; csv outside -z and a missing value are usage errors" {
+	usage_error --format xml 127.0.0.1 80
+	[[ $stderr == "sockcat: unknown --format 'xml' (json or csv)."* ]]
+	usage_error --format JSON -z 127.0.0.1 80
+	usage_error --format csv 127.0.0.1 80
+	[[ $stderr == "sockcat: --format csv needs -z (use json)."* ]]
+	usage_error --format csv -l 127.0.0.1 80
+	usage_error --scan-format csv 127.0.0.1 80
+	[[ $stderr == "sockcat: --scan-format needs -z."* ]]
+	usage_error -z 127.0.0.1 80 --format
+	[[ $stderr == "sockcat: option '--format' needs an argument."* ]]
+}
+
+@test "--exit-detail takes no value" {
+	usage_error --exit-detail=yes 127.0.0.1 80
+}
