@@ -14,7 +14,7 @@ load helpers
 # other lines; it fails the test with an AssertionError.
 check_json() {
 	python3 - "$1" "$2" <<'PY'
-import json, sys
+import json, re, sys
 raw = open(sys.argv[1], "rb").read().decode("utf-8")
 rows = raw.split("\n")
 assert rows[-1] == "", "the last line has no newline"
@@ -156,7 +156,10 @@ assert (lines[1]['sent'], lines[1]['received']) == (0, 6), lines
 	check_json "$cl" "
 assert [l['event'] for l in lines] == ['connected', 'closed'], lines
 assert (lines[1]['sent'], lines[1]['received']) == (3, 100000), lines
-assert len(text) == 1 and text[0].startswith('Connection to 127.0.0.1'), text
+assert len(text) == 2, text
+assert text[0].startswith('Connection to 127.0.0.1'), text
+assert re.fullmatch(r'sockcat: 3 bytes sent, 100000 bytes received '
+    r'in [0-9]+\.[0-9]{2} seconds\.', text[1]), text
 "
 	check_json "$BG_ERR" "
 assert [l['event'] for l in lines] == ['accepted', 'closed'], lines

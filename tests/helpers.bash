@@ -464,7 +464,7 @@ unix_send() {
 # "free" port picked first that a parallel test could take.  Its stderr
 # (BG_ERR) then holds the -v lines.
 start_listener() {
-	PORT_FILE=$BATS_TEST_TMPDIR/port.${#BG_PIDS[@]}
+	new_port_file
 	start_bg "$SOCKCAT" -v --port-file "$PORT_FILE" "$@"
 	PORT=$(ready_port "$PORT_FILE" "$BG_PID")
 }
@@ -474,9 +474,19 @@ start_listener() {
 # the test listens for; the port file serves both.
 start_quiet_listener() {
 	shift
-	PORT_FILE=$BATS_TEST_TMPDIR/port.${#BG_PIDS[@]}
+	new_port_file
 	start_bg "$SOCKCAT" --port-file "$PORT_FILE" "$@"
 	PORT=$(ready_port "$PORT_FILE" "$BG_PID")
+}
+
+# new_port_file: set PORT_FILE to a name no listener of this test has
+# used (a test may start listeners again after teardown, which empties
+# BG_PIDS), with no file there.
+PORT_FILES=0
+new_port_file() {
+	PORT_FILES=$((PORT_FILES + 1))
+	PORT_FILE=$BATS_TEST_TMPDIR/port.$PORT_FILES
+	rm -f "$PORT_FILE"
 }
 
 # ready_port FILE PID: wait (10 s at most) until the listener under PID
