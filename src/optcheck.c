@@ -56,6 +56,8 @@
 #define F_RETRY		FACT(28)	/* --retry */
 #define F_PORT_ARG	FACT(29)	/* a listener's PORT operand */
 #define F_ADDR_ARG	FACT(30)	/* a listener's ADDR operand */
+#define F_RATE		FACT(37)	/* --rate */
+#define F_RATE_RECV	FACT(38)	/* --rate-recv */
 
 /*
  * One row: when a command line has every fact of "given", it must have
@@ -144,6 +146,26 @@ static const struct rule rules[] = {
 	CONFLICTS(F_SCAN, F_UNIX, "-z cannot be used with -U"),
 	CONFLICTS(F_SCAN, F_EXEC, "-z cannot be used with -e"),
 	CONFLICTS(F_SCAN, F_SH_EXEC, "-z cannot be used with -c"),
+	/* Rate limits: the pump's, per direction. */
+	CONFLICTS(F_RATE, F_SCAN, "--rate cannot be used with -z"),
+	CONFLICTS(F_RATE_RECV, F_SCAN, "--rate-recv cannot be used with -z"),
+	CONFLICTS(F_RATE, F_EXEC, "--rate cannot be used with -e" PROGRAM_OWNS),
+	CONFLICTS(F_RATE, F_SH_EXEC,
+	    "--rate cannot be used with -c" PROGRAM_OWNS),
+	CONFLICTS(F_RATE_RECV, F_EXEC,
+	    "--rate-recv cannot be used with -e" PROGRAM_OWNS),
+	CONFLICTS(F_RATE_RECV, F_SH_EXEC,
+	    "--rate-recv cannot be used with -c" PROGRAM_OWNS),
+	CONFLICTS(F_RATE, F_PASS_FD, "--rate cannot be used with -F"),
+	CONFLICTS(F_RATE_RECV, F_PASS_FD, "--rate-recv cannot be used with -F"),
+	CONFLICTS(F_RATE, F_BROKER,
+	    "--rate cannot be used with --broker or --chat"),
+	CONFLICTS(F_RATE_RECV, F_BROKER,
+	    "--rate-recv cannot be used with --broker or --chat"),
+	CONFLICTS(F_RATE, F_NO_STDIN,
+	    "--rate cannot be used with -d or --recv-only (stdin is not read)"),
+	CONFLICTS(F_RATE_RECV, F_SEND_ONLY, "--rate-recv cannot be used with "
+	    "--send-only (what arrives is discarded)"),
 	/* Once the operands are counted. */
 	ARG_CONFLICTS(F_UNIX, F_SOURCE_PORT, "-p cannot be used with -U"),
 	ARG_CONFLICTS(F_PORT_ARG, F_SOURCE_PORT,
@@ -189,6 +211,8 @@ facts(const struct options *opt, int noperands)
 		{ opt->proxy_type != PROXY_UNSET, F_PROXY_TYPE },
 		{ opt->proxy_user != NULL, F_PROXY_AUTH },
 		{ opt->retry_ms > 0, F_RETRY },
+		{ opt->rate > 0, F_RATE },
+		{ opt->rate_recv > 0, F_RATE_RECV },
 		{ opt->mode == MODE_LISTEN && !opt->unixsock && noperands >= 1,
 		    F_PORT_ARG },
 		{ opt->mode == MODE_LISTEN && !opt->unixsock && noperands == 2,

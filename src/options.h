@@ -76,6 +76,8 @@ struct options {
 	const char	*output;	/* --output FILE */
 	long		 recv_limit;	/* -W; 0: none */
 	bool		 no_splice;	/* --no-splice, SOCKCAT_NO_SPLICE */
+	long long	 rate;		/* --rate: bytes/s sent; 0: none */
+	long long	 rate_recv;	/* --rate-recv: bytes/s received */
 
 	bool		 broadcast;	/* -b */
 	int		 recv_buf;	/* -I; 0: system default */
