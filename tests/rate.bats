@@ -71,7 +71,7 @@ near_second() {
 	near_second "$second"
 }
 
-@test "--rate-recv 1M takes 2,000,000 bytes from a fast peer in 1.8 to 2.1 seconds" {
+@test "--rate-recv 1M takes 2,000,000 bytes from a fast peer in 1.8-2.1 s" {
 	head -c 2000000 /dev/urandom >"$BATS_TEST_TMPDIR/data"
 	connection_cost
 	# The peer sends all it has at once, then its FIN.
