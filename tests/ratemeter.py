@@ -2,6 +2,8 @@
 """How data arrives over time, for tests/rate.bats.
 
 Usage: ratemeter.py stdin OUT   copy stdin to OUT as it comes
+       ratemeter.py read IN OUT  the same from IN, opened once running
+                                (a FIFO: its writer waits until then)
        ratemeter.py times LOG   read peer.py's LOG.times afterwards
        ratemeter.py udp N       bind a UDP socket on 127.0.0.1, print its
                                 port (one line), take N datagrams (or
@@ -32,11 +34,11 @@ def report(arrivals):
           arrivals[-1][0] - t0, len(sizes), min(sizes), max(sizes)))
 
 
-def from_stdin(out):
+def from_stream(src, out):
     arrivals = []
     with open(out, "wb") as f:
         while True:
-            b = sys.stdin.buffer.raw.read(1 << 16)
+            b = src.read(1 << 16)
             if not b:
                 break
             arrivals.append((time.monotonic(), len(b)))
@@ -71,10 +73,14 @@ def from_udp(count):
 
 
 def main(argv):
+    if argv[:1] == ["read"] and len(argv) == 3:
+        with open(argv[1], "rb", buffering=0) as src:
+            from_stream(src, argv[2])
+        return
     if len(argv) != 2 or argv[0] not in ("stdin", "times", "udp"):
         sys.exit(__doc__)
     if argv[0] == "stdin":
-        from_stdin(argv[1])
+        from_stream(sys.stdin.buffer.raw, argv[1])
     elif argv[0] == "times":
         from_times(argv[1])
     else:
