@@ -166,6 +166,8 @@ static const struct rule rules[] = {
 	    "--rate cannot be used with -d or --recv-only (stdin is not read)"),
 	CONFLICTS(F_RATE_RECV, F_SEND_ONLY, "--rate-recv cannot be used with "
 	    "--send-only (what arrives is discarded)"),
+	CONFLICTS(F_RATE_RECV, F_DCCP, "--rate-recv cannot be used with -Z "
+	    "(a read takes a whole packet)"),
 	/* Once the operands are counted. */
 	ARG_CONFLICTS(F_UNIX, F_SOURCE_PORT, "-p cannot be used with -U"),
 	ARG_CONFLICTS(F_PORT_ARG, F_SOURCE_PORT,

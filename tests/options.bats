@@ -494,11 +494,13 @@ std_peer() {
 	done
 }
 
-@test "--rate needs stdin read, --rate-recv what arrives kept" {
+@test "--rate needs stdin read; --rate-recv not with --send-only or -Z" {
 	usage_error --rate 1k -d 127.0.0.1 80
 	[[ $stderr == *"--rate cannot be used with -d or --recv-only"* ]]
 	usage_error --rate 1k --recv-only 127.0.0.1 80
 	[[ $stderr == *"--rate cannot be used with -d or --recv-only"* ]]
 	usage_error --rate-recv 1k --send-only 127.0.0.1 80
 	[[ $stderr == *"--rate-recv cannot be used with --send-only"* ]]
+	usage_error --rate-recv 1k -Z 127.0.0.1 80
+	[[ $stderr == *"--rate-recv cannot be used with -Z"* ]]
 }
