@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include "optcheck.h"
 #include "options.h"
 #include "parse.h"
+#include "rate.h"
 #include "usage.h"
 #include "util.h"
 
@@ -46,7 +48,9 @@ enum {
 	OPT_NO_SHUTDOWN,
 	OPT_PROGRESS,
 	OPT_FORMAT,
-	OPT_EXIT_DETAIL
+	OPT_EXIT_DETAIL,
+	OPT_RATE,
+	OPT_RATE_RECV
 };
 
 static const char short_opts[] =
@@ -89,6 +93,8 @@ static const struct option long_opts[] = {
 	{ "recv-limit",		required_argument,	NULL, 'W' },
 	{ "no-splice",		no_argument,		NULL, OPT_NO_SPLICE },
 	{ "progress",		optional_argument,	NULL, OPT_PROGRESS },
+	{ "rate",		required_argument,	NULL, OPT_RATE },
+	{ "rate-recv",		required_argument,	NULL, OPT_RATE_RECV },
 	{ "broadcast",		no_argument,		NULL, 'b' },
 	{ "recv-buf",		required_argument,	NULL, 'I' },
 	{ "send-buf",		required_argument,	NULL, 'O' },
@@ -149,6 +155,21 @@ parse_time(const char *s, const char *what, int allow_negative)
 	default:
 		usage_error("invalid time '%s' for %s", s, what);
 	}
+}
+
+/* BYTES a second for --rate or --rate-recv, or a usage error. */
+static long long
+parse_rate(const char *s, const char *what)
+{
+	long long	bps;
+
+	if (rate_parse(s, &bps) == 0)
+		return bps;
+	if (errno == ERANGE)
+		usage_error("rate '%s' for %s out of range 1-8589934591G", s,
+		    what);
+	usage_error("invalid rate '%s' for %s (bytes a second, with k, M "
+	    "or G)", s, what);
 }
 
 /* -x ADDR[:PORT]: split into proxy_host and proxy_port. */
@@ -298,6 +319,12 @@ take_data(struct options *opt, int c)
 			usage_error("unknown --progress '%s' (force is the "
 			    "one there is)", optarg);
 		opt->progress = optarg != NULL ? PROGRESS_FORCE : PROGRESS_TTY;
+		break;
+	case OPT_RATE:
+		opt->rate = parse_rate(optarg, "--rate");
+		break;
+	case OPT_RATE_RECV:
+		opt->rate_recv = parse_rate(optarg, "--rate-recv");
 		break;
 	default:
 		return false;

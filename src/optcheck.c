@@ -64,6 +64,8 @@
 #define F_PROGRESS	FACT(32)	/* --progress */
 #define F_FORMAT	FACT(39)	/* --format csv (or --scan-format) */
 #define F_EXIT_DETAIL	FACT(40)	/* --exit-detail */
+#define F_RATE		FACT(37)	/* --rate */
+#define F_RATE_RECV	FACT(38)	/* --rate-recv */
 
 /*
  * One row: when a command line has every fact of "given", it must have
@@ -170,6 +172,28 @@ static const struct rule rules[] = {
 	CONFLICTS(F_PROGRESS, F_BROKER,
 	    "--progress cannot be used with --broker"),
 	CONFLICTS(F_PROGRESS, F_FORK, "--progress cannot be used with --fork"),
+	/* Rate limits: the pump's, per direction. */
+	CONFLICTS(F_RATE, F_SCAN, "--rate cannot be used with -z"),
+	CONFLICTS(F_RATE_RECV, F_SCAN, "--rate-recv cannot be used with -z"),
+	CONFLICTS(F_RATE, F_EXEC, "--rate cannot be used with -e" PROGRAM_OWNS),
+	CONFLICTS(F_RATE, F_SH_EXEC,
+	    "--rate cannot be used with -c" PROGRAM_OWNS),
+	CONFLICTS(F_RATE_RECV, F_EXEC,
+	    "--rate-recv cannot be used with -e" PROGRAM_OWNS),
+	CONFLICTS(F_RATE_RECV, F_SH_EXEC,
+	    "--rate-recv cannot be used with -c" PROGRAM_OWNS),
+	CONFLICTS(F_RATE, F_PASS_FD, "--rate cannot be used with -F"),
+	CONFLICTS(F_RATE_RECV, F_PASS_FD, "--rate-recv cannot be used with -F"),
+	CONFLICTS(F_RATE, F_BROKER,
+	    "--rate cannot be used with --broker or --chat"),
+	CONFLICTS(F_RATE_RECV, F_BROKER,
+	    "--rate-recv cannot be used with --broker or --chat"),
+	CONFLICTS(F_RATE, F_NO_STDIN,
+	    "--rate cannot be used with -d or --recv-only (stdin is not read)"),
+	CONFLICTS(F_RATE_RECV, F_SEND_ONLY, "--rate-recv cannot be used with "
+	    "--send-only (what arrives is discarded)"),
+	CONFLICTS(F_RATE_RECV, F_DCCP, "--rate-recv cannot be used with -Z "
+	    "(a read takes a whole packet)"),
 	/* Once the operands are counted. */
 	ARG_CONFLICTS(F_UNIX, F_SOURCE_PORT, "-p cannot be used with -U"),
 	ARG_CONFLICTS(F_PORT_ARG, F_SOURCE_PORT,
@@ -223,6 +247,8 @@ facts(const struct options *opt, int noperands)
 		{ opt->no_shutdown, F_NO_SHUTDOWN },
 		{ opt->shutdown_on_eof, F_SHUTDOWN },
 		{ opt->progress != 0, F_PROGRESS },
+		{ opt->rate > 0, F_RATE },
+		{ opt->rate_recv > 0, F_RATE_RECV },
 		{ opt->mode == MODE_LISTEN && !opt->unixsock && noperands >= 1,
 		    F_PORT_ARG },
 		{ opt->mode == MODE_LISTEN && !opt->unixsock && noperands == 2,

@@ -97,6 +97,8 @@ struct options {
 	long		 recv_limit;	/* -W; 0: none */
 	bool		 no_splice;	/* --no-splice, SOCKCAT_NO_SPLICE */
 	int		 progress;	/* --progress[=force]: PROGRESS_* */
+	long long	 rate;		/* --rate: bytes/s sent; 0: none */
+	long long	 rate_recv;	/* --rate-recv: bytes/s received */
 
 	bool		 broadcast;	/* -b */
 	int		 recv_buf;	/* -I; 0: system default */

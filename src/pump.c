@@ -58,7 +58,10 @@ quit_deadline(const struct pump *p)
 	return -1;
 }
 
-/* The earliest moment something is due: idle, -q, -i's next line. */
+/*
+ * The earliest moment something is due: idle, -q, -i's next line, a
+ * rate-limited flow's bucket refilled.
+ */
 static long long
 next_deadline(const struct pump *p, long long now)
 {
@@ -72,7 +75,8 @@ next_deadline(const struct pump *p, long long now)
 	if (p->up.q.len > 0 && p->next_send_at > now &&
 	    (due < 0 || p->next_send_at < due))
 		due = p->next_send_at;
-	return due;
+	due = rate_sooner(&p->up.rate, now, due);
+	return rate_sooner(&p->down.rate, now, due);
 }
 
 /*
@@ -135,12 +139,14 @@ watch_sets(struct pump *p, long long now, fd_set *rfds, fd_set *wfds)
 	FD_ZERO(wfds);
 	/* Stdin stops at the peer's FIN unless -N/-q. */
 	if (!p->up.src_eof && (!p->down.src_eof || p->half_close) &&
-	    !p->up.dst_gone && (p->up.zc ? zpipe_room(&p->up.zp) :
+	    !p->up.dst_gone && rate_ready(&p->up.rate, now) &&
+	    (p->up.zc ? zpipe_room(&p->up.zp) :
 	    p->dgram ? p->up.q.len == 0 :
 	    buf_room(&p->up.q) >= (p->crlf ? 2u : 1u)))
 		fd_watch(p->up.src, rfds, &maxfd);
 	/* A program's relay passes one datagram a write: one at a time. */
 	if (!p->down.src_eof && !p->limit_hit && !p->down.dst_gone &&
+	    rate_ready(&p->down.rate, now) &&
 	    (p->down.zc ? zpipe_room(&p->down.zp) :
 	    p->io->program ? p->down.q.len == 0 :
 	    buf_room(&p->down.q) >= (p->dgram ? DGRAM_RECV_ROOM : 1u)))
@@ -211,6 +217,7 @@ may_splice(const struct pump *p, const struct flow *f)
 	    opt->interval_ms <= 0 &&		/* -i */
 	    opt->recv_limit <= 0 &&		/* -W counts reads */
 	    !(opt->send_only && f == &p->down) &&	/* discarded */
+	    (f == &p->up ? opt->rate : opt->rate_recv) == 0 && /* paced */
 	    zc_usable(f->src, f->dst);		/* kinds splice takes */
 }
 
@@ -246,6 +253,8 @@ pump_init(struct pump *p, const struct options *opt,
 		p->interval_ms = opt->interval_ms;
 		p->recv_limit = opt->recv_limit;
 		p->idle_ms = opt->idle_ms;
+		rate_init(&p->up.rate, opt->rate, now_ms());
+		rate_init(&p->down.rate, opt->rate_recv, now_ms());
 	}
 	p->watch_stdout = io->local_out != io->local_in &&
 	    reader_loss_visible(io->local_out);

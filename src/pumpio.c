@@ -142,6 +142,7 @@ dgram_take(struct pump *p, const struct dgram *d)
 	}
 	p->last_activity = p->last_recv = p->dg_at;
 	p->res->received += (unsigned long long)d->len;
+	rate_take(&p->down.rate, p->dg_at, d->len);
 	tap_record(p->io->tap, TAP_RECV, d->data, d->len);
 	if (p->telnet_on)
 		telnet_scan(&p->tel, (const unsigned char *)d->data, d->len);
@@ -204,10 +205,13 @@ dgram_readable(struct pump *p, long long now)
 
 	if (!dgram_take_batch(p))
 		return;
-	while (got < DGRAM_PASS_MAX && !p->limit_hit) {
+	while (got < DGRAM_PASS_MAX && !p->limit_hit &&
+	    rate_ready(&p->down.rate, now)) {
 		want = DGRAM_PASS_MAX - got;
 		if (want > DGBATCH_SLOTS)
 			want = DGBATCH_SLOTS;
+		if (p->down.rate.bps > 0)
+			want = 1;	/* --rate-recv: one, then the bucket */
 		if (p->recv_limit > 0 && p->recv_limit - p->recv_count < want)
 			want = (int)(p->recv_limit - p->recv_count);
 		if ((n = dgbatch_recv(p->down.src, want)) == -1) {
@@ -242,7 +246,7 @@ net_readable(struct pump *p, long long now)
 	if (p->io->reply_to != NULL || p->io->admit != NULL)
 		n = recv_any(p, f);
 	else
-		n = buf_fill(&f->q, f->src, 0, false);
+		n = buf_fill(&f->q, f->src, rate_clip(&f->rate, now, 0), false);
 	if (n == -1) {
 		net_recv_failed(p);
 		return;
@@ -253,6 +257,7 @@ net_readable(struct pump *p, long long now)
 	}
 	p->last_activity = p->last_recv = now;
 	p->res->received += (unsigned long long)n;
+	rate_take(&f->rate, now, (size_t)n);
 	tap_record(p->io->tap, TAP_RECV, buf_head(&f->q) + before, (size_t)n);
 	if (p->telnet_on)
 		telnet_scan(&p->tel,
@@ -298,13 +303,17 @@ void
 local_readable(struct pump *p, long long now)
 {
 	struct flow	*f = &p->up;
-	size_t		 max = 0;
+	size_t		 max, before = f->q.len;
 	ssize_t		 n;
 
+	/* --rate: what the bucket holds; a datagram whole, in debt. */
 	if (p->dgram)
 		max = p->crlf ? DGRAM_SEND_MAX / 2 : DGRAM_SEND_MAX;
+	else
+		max = rate_clip(&f->rate, now, 0);
 	n = buf_fill(&f->q, f->src, max, p->crlf);
 	if (n > 0) {
+		rate_take(&f->rate, now, f->q.len - before);
 		p->last_activity = now;
 		return;
 	}

@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "pump.h"
+#include "rate.h"
 #include "telnet.h"
 #include "zcopy.h"
 
@@ -34,6 +35,7 @@ struct flow {
 	bool		 dst_gone;	/* the sink failed: write no more */
 	bool		 zc;		/* zero copy: through zp */
 	struct zpipe	 zp;
+	struct rate	 rate;		/* --rate, --rate-recv: reads */
 };
 
 struct pump {

@@ -48,6 +48,8 @@ const char usage_text[] =
 "                            each connection after TIME with no data either\n"
 "                            way, in every mode\n"
 "  -i, --interval TIME       delay between lines sent\n"
+"      --rate BYTES          send at most BYTES a second (suffix k, M, G)\n"
+"      --rate-recv BYTES     receive at most BYTES a second\n"
 "  -d, --no-stdin            do not read stdin\n"
 "      --send-only           only send; ignore what arrives\n"
 "      --recv-only           only receive; never read stdin\n"

@@ -512,3 +512,63 @@ std_peer() {
 @test "--exit-detail takes no value" {
 	usage_error --exit-detail=yes 127.0.0.1 80
 }
+
+@test "--rate and --rate-recv take BYTES: a number with k (or K), M or G" {
+	local v port
+	port=$(closed_port)
+	for v in 1 100 1k 1K 1M 1G 8589934591G 9223372036854775807; do
+		run -1 --separate-stderr timeout 10 "$SOCKCAT" --rate "$v" \
+		    --rate-recv "$v" 127.0.0.1 "$port" </dev/null
+		[[ $stderr != *"Try 'sockcat --help'"* ]]
+	done
+}
+
+@test "a --rate or --rate-recv that is not BYTES is a usage error" {
+	local v
+	for v in 1x 1m 1g 1KB 1KiB 1.5M 1e3 ' 1' '1 ' +1 -1 '' k 1kk 0x10; do
+		usage_error --rate "$v" 127.0.0.1 80
+		[[ $stderr == "sockcat: invalid rate '$v' for --rate "* ]]
+		usage_error --rate-recv "$v" 127.0.0.1 80
+		[[ $stderr == "sockcat: invalid rate '$v' for --rate-recv "* ]]
+	done
+}
+
+@test "a zero or overflowing --rate or --rate-recv is a usage error" {
+	local v
+	for v in 0 000 0k 0G 9223372036854775808 99999999999999999999 \
+	    8589934592G 9007199254740992k; do
+		usage_error --rate "$v" 127.0.0.1 80
+		[[ $stderr == "sockcat: rate '$v' for --rate out of range "* ]]
+		usage_error --rate-recv "$v" 127.0.0.1 80
+		[[ $stderr == "sockcat: rate '$v' for --rate-recv out of "* ]]
+	done
+}
+
+@test "--rate and --rate-recv need the pump: not -z, -e, -c, -F, --broker" {
+	local o
+	for o in --rate --rate-recv; do
+		usage_error "$o" 1k -z 127.0.0.1 80
+		[[ $stderr == *"$o cannot be used with -z"* ]]
+		usage_error "$o" 1k -e cat 127.0.0.1 80
+		[[ $stderr == *"$o cannot be used with -e"* ]]
+		usage_error "$o" 1k -c cat -l 127.0.0.1 0
+		[[ $stderr == *"$o cannot be used with -c"* ]]
+		usage_error "$o" 1k -F 127.0.0.1 80
+		[[ $stderr == *"$o cannot be used with -F"* ]]
+		usage_error "$o" 1k --broker -l 127.0.0.1 0
+		[[ $stderr == *"$o cannot be used with --broker or --chat"* ]]
+		usage_error "$o" 1k --chat -l 127.0.0.1 0
+		[[ $stderr == *"$o cannot be used with --broker or --chat"* ]]
+	done
+}
+
+@test "--rate needs stdin read; --rate-recv not with --send-only or -Z" {
+	usage_error --rate 1k -d 127.0.0.1 80
+	[[ $stderr == *"--rate cannot be used with -d or --recv-only"* ]]
+	usage_error --rate 1k --recv-only 127.0.0.1 80
+	[[ $stderr == *"--rate cannot be used with -d or --recv-only"* ]]
+	usage_error --rate-recv 1k --send-only 127.0.0.1 80
+	[[ $stderr == *"--rate-recv cannot be used with --send-only"* ]]
+	usage_error --rate-recv 1k -Z 127.0.0.1 80
+	[[ $stderr == *"--rate-recv cannot be used with -Z"* ]]
+}
