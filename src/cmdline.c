@@ -38,7 +38,8 @@ enum {
 	OPT_RETRY,
 	OPT_MAX_PARALLEL,
 	OPT_SCAN_FORMAT,
-	OPT_NO_SPLICE
+	OPT_NO_SPLICE,
+	OPT_DIGEST
 };
 
 static const char short_opts[] =
@@ -80,6 +81,7 @@ static const struct option long_opts[] = {
 	{ "output",		required_argument,	NULL, OPT_OUTPUT },
 	{ "recv-limit",		required_argument,	NULL, 'W' },
 	{ "no-splice",		no_argument,		NULL, OPT_NO_SPLICE },
+	{ "digest",		no_argument,		NULL, OPT_DIGEST },
 	{ "broadcast",		no_argument,		NULL, 'b' },
 	{ "recv-buf",		required_argument,	NULL, 'I' },
 	{ "send-buf",		required_argument,	NULL, 'O' },
@@ -273,6 +275,9 @@ take_data(struct options *opt, int c)
 		break;
 	case OPT_NO_SPLICE:
 		opt->no_splice = true;
+		break;
+	case OPT_DIGEST:
+		opt->digest = true;
 		break;
 	default:
 		return false;

@@ -56,6 +56,7 @@
 #define F_RETRY		FACT(28)	/* --retry */
 #define F_PORT_ARG	FACT(29)	/* a listener's PORT operand */
 #define F_ADDR_ARG	FACT(30)	/* a listener's ADDR operand */
+#define F_DIGEST	FACT(31)	/* --digest */
 
 /*
  * One row: when a command line has every fact of "given", it must have
@@ -144,6 +145,15 @@ static const struct rule rules[] = {
 	CONFLICTS(F_SCAN, F_UNIX, "-z cannot be used with -U"),
 	CONFLICTS(F_SCAN, F_EXEC, "-z cannot be used with -e"),
 	CONFLICTS(F_SCAN, F_SH_EXEC, "-z cannot be used with -c"),
+	/* --digest: only where the pump moves the bytes. */
+	CONFLICTS(F_DIGEST, F_EXEC,
+	    "--digest cannot be used with -e" PROGRAM_OWNS),
+	CONFLICTS(F_DIGEST, F_SH_EXEC,
+	    "--digest cannot be used with -c" PROGRAM_OWNS),
+	CONFLICTS(F_DIGEST, F_PASS_FD, "--digest cannot be used with -F"),
+	CONFLICTS(F_DIGEST, F_CHAT, "--digest cannot be used with --chat"),
+	CONFLICTS(F_DIGEST, F_BROKER, "--digest cannot be used with --broker"),
+	CONFLICTS(F_DIGEST, F_SCAN, "--digest cannot be used with -z"),
 	/* Once the operands are counted. */
 	ARG_CONFLICTS(F_UNIX, F_SOURCE_PORT, "-p cannot be used with -U"),
 	ARG_CONFLICTS(F_PORT_ARG, F_SOURCE_PORT,
@@ -189,6 +199,7 @@ facts(const struct options *opt, int noperands)
 		{ opt->proxy_type != PROXY_UNSET, F_PROXY_TYPE },
 		{ opt->proxy_user != NULL, F_PROXY_AUTH },
 		{ opt->retry_ms > 0, F_RETRY },
+		{ opt->digest, F_DIGEST },
 		{ opt->mode == MODE_LISTEN && !opt->unixsock && noperands >= 1,
 		    F_PORT_ARG },
 		{ opt->mode == MODE_LISTEN && !opt->unixsock && noperands == 2,

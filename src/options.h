@@ -76,6 +76,7 @@ struct options {
 	const char	*output;	/* --output FILE */
 	long		 recv_limit;	/* -W; 0: none */
 	bool		 no_splice;	/* --no-splice, SOCKCAT_NO_SPLICE */
+	bool		 digest;	/* --digest */
 
 	bool		 broadcast;	/* -b */
 	int		 recv_buf;	/* -I; 0: system default */

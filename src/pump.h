@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 
+#include "digest.h"
 #include "tap.h"
 #include "options.h"
 
@@ -19,6 +20,7 @@ struct pump_io {
 	int		 local_in;	/* stdin, or -1 for none */
 	int		 local_out;	/* stdout */
 	struct tap	*tap;		/* -o / --output, or NULL */
+	struct digest	*digest;	/* --digest, or NULL */
 	/*
 	 * -u -k: an unconnected datagram socket.  Datagrams come from any
 	 * peer, and replies go to the latest sender, kept here; NULL for a

@@ -56,6 +56,7 @@ const char usage_text[] =
 "  -o, --hex-dump FILE       hex dump of all traffic to FILE\n"
 "      --output FILE         raw copy of all traffic to FILE\n"
 "      --no-splice           copy through user space, never splice(2)\n"
+"      --digest              at the end, bytes and SHA-256 sent and received\n"
 "  -v, --verbose             status messages on stderr (-vv: more)\n"
 "\n"
 "Servers (with -l):\n"

@@ -1,0 +1,84 @@
+/*
+ * sha256test: src/sha256.c on its own, for tests/digest.bats.
+ *
+ *	sha256test [-s SEED]	hash stdin, print the digest in hex as
+ *				sha256sum prints it (without the name)
+ *	sha256test -i		print which block function runs
+ *
+ * stdin goes to sha256_update() in pieces of random sizes (0 bytes to a
+ * few KiB, SEED or the process id seeding the choice), so that every way
+ * a message can be split across calls is tried.  SOCKCAT_SHA256=portable
+ * forces the portable block function.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sha256.h"
+
+/* The size of the next piece: mostly small, sometimes a few blocks. */
+static size_t
+piece(void)
+{
+	return (size_t)rand() % ((size_t)1 << (rand() % 13));
+}
+
+/* Hash all of stdin in random pieces; -1 on a read error. */
+static int
+hash_stdin(struct sha256 *s)
+{
+	static unsigned char	 buf[65536];
+	ssize_t			 n;
+	size_t			 off, k;
+
+	for (;;) {
+		n = read(STDIN_FILENO, buf, 1 + (size_t)rand() % sizeof(buf));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n == 0 ? 0 : -1;
+		for (off = 0; off < (size_t)n; off += k) {
+			k = piece();
+			if (k > (size_t)n - off)
+				k = (size_t)n - off;
+			sha256_update(s, buf + off, k);
+		}
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct sha256	s;
+	unsigned char	out[SHA256_LEN];
+	char		hex[SHA256_HEX_LEN + 1];
+	unsigned int	seed = (unsigned int)getpid();
+	int		c;
+
+	while ((c = getopt(argc, argv, "is:")) != -1) {
+		switch (c) {
+		case 'i':
+			puts(sha256_impl());
+			return 0;
+		case 's':
+			seed = (unsigned int)strtoul(optarg, NULL, 10);
+			break;
+		default:
+			fprintf(stderr, "usage: sha256test [-i] [-s SEED]\n");
+			return 2;
+		}
+	}
+	srand(seed);
+	sha256_init(&s);
+	if (hash_stdin(&s) == -1) {
+		fprintf(stderr, "sha256test: read: %s\n", strerror(errno));
+		return 1;
+	}
+	sha256_final(&s, out, hex);
+	puts(hex);
+	return 0;
+}
