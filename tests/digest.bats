@@ -225,3 +225,20 @@ digest_lines() {
 	wait_exit "$BG_PID" 10
 	! lines_of "$BG_ERR"
 }
+
+@test "the man page's Digests example prints the lines it shows" {
+	local notes=$BATS_TEST_TMPDIR/notes.txt hex sent received
+	hex=3b567395dc632f5179f14f8181d6bfc8f6bb66acee3217c45c29cc9ae1a0a753
+	sent="sockcat: sent 18 bytes, SHA-256 $hex"
+	received="sockcat: received 18 bytes, SHA-256 $hex"
+	printf 'report for monday\n' >"$notes"
+	start_listener --digest -l 127.0.0.1 0
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" --digest -N 127.0.0.1 \
+	    "$PORT" <"$notes"
+	[ "${stderr_lines[0]}" = "$sent" ]
+	[ "${stderr_lines[1]}" = "sockcat: received 0 bytes, SHA-256 $EMPTY" ]
+	wait_exit "$BG_PID" 10
+	[ "$(grep '^sockcat: received' "$BG_ERR")" = "$received" ]
+	grep -Fq "$sent" "$SOCKCAT_SRCDIR/man/sockcat.1"
+	grep -Fq "$received" "$SOCKCAT_SRCDIR/man/sockcat.1"
+}
