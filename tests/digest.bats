@@ -242,3 +242,17 @@ digest_lines() {
 	grep -Fq "$sent" "$SOCKCAT_SRCDIR/man/sockcat.1"
 	grep -Fq "$received" "$SOCKCAT_SRCDIR/man/sockcat.1"
 }
+
+@test "--digest with -t counts the replies to telnet requests as sent" {
+	local req=$BATS_TEST_TMPDIR/req reply=$BATS_TEST_TMPDIR/reply
+	printf '\377\375\001hi\n' >"$req"	# IAC DO ECHO, then text
+	printf '\377\374\001' >"$reply"		# IAC WONT ECHO
+	BG_STDIN=$req start_listener --digest -N -l 127.0.0.1 0
+	run -0 --separate-stderr timeout 10 "$SOCKCAT" --digest -t \
+	    127.0.0.1 "$PORT" </dev/null
+	[ "$stderr" = "$(digest_lines "$reply" "$req")" ]
+	wait_exit "$BG_PID" 10
+	[ "$WAIT_STATUS" -eq 0 ]
+	cmp "$reply" "$BG_OUT"
+	[ "$(lines_of "$BG_ERR")" = "$(digest_lines "$req" "$reply")" ]
+}
