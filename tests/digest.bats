@@ -99,7 +99,8 @@ digest_lines() {
 	# Every length to 200 (the block edges at 55/56, 63/64, 119/120,
 	# 128), more edges, and a few MiB.
 	lens=($(seq 0 200) 247 248 255 256 311 312 319 320 1000 4095 4096
-	    4097 65535 65536 65537 $((1024 * 1024 - 1)) $((3 * 1024 * 1024 + 77)))
+	    4097 65535 65536 65537 $((1024 * 1024 - 1))
+	    $((3 * 1024 * 1024 + 77)))
 	# sha256sum of each prefix, as a file of its own (one process each
 	# would take a minute on a loaded machine).
 	mkdir "$BATS_TEST_TMPDIR/p"
