@@ -10,9 +10,10 @@
 
 #include <stdbool.h>
 
-#include "digest.h"
 #include "tap.h"
 #include "options.h"
+
+struct digest;
 
 struct pump_io {
 	int		 net_in;	/* the socket, read side */
