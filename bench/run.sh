@@ -18,6 +18,9 @@
 #   filtered -z -w 1 over 200 filtered ports in a network namespace
 #            (root, ip netns and nft; skipped otherwise)
 #   start    start-up: a refused connect, many times
+#   digest   --digest's cost: the tcp transfer between two sockcats with
+#            --digest at both ends, beside sockcat --no-splice and sockcat
+#            as it is (no peers: sockcat against itself)
 #
 # Method: each run goes through the tools in a rotated order (A B C, then
 # B C A, ...); medians with min-max over the runs, and sockcat's median
@@ -50,9 +53,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=SCRIPTDIR/lib/util.sh
 . "$here/lib/util.sh"
 
-WORKLOADS=(tcp pipes unix random fork udp udpsend scan filtered start)
-# (issue 11: a "digest" workload, --digest's cost on the tcp transfer,
-# goes here and in work.sh.)
+WORKLOADS=(tcp pipes unix random fork udp udpsend scan filtered start
+    digest)
 
 usage() {
 	sed -n '/^# Usage:/,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2

@@ -50,7 +50,8 @@ enum {
 	OPT_FORMAT,
 	OPT_EXIT_DETAIL,
 	OPT_RATE,
-	OPT_RATE_RECV
+	OPT_RATE_RECV,
+	OPT_DIGEST
 };
 
 static const char short_opts[] =
@@ -95,6 +96,7 @@ static const struct option long_opts[] = {
 	{ "progress",		optional_argument,	NULL, OPT_PROGRESS },
 	{ "rate",		required_argument,	NULL, OPT_RATE },
 	{ "rate-recv",		required_argument,	NULL, OPT_RATE_RECV },
+	{ "digest",		no_argument,		NULL, OPT_DIGEST },
 	{ "broadcast",		no_argument,		NULL, 'b' },
 	{ "recv-buf",		required_argument,	NULL, 'I' },
 	{ "send-buf",		required_argument,	NULL, 'O' },
@@ -325,6 +327,9 @@ take_data(struct options *opt, int c)
 		break;
 	case OPT_RATE_RECV:
 		opt->rate_recv = parse_rate(optarg, "--rate-recv");
+		break;
+	case OPT_DIGEST:
+		opt->digest = true;
 		break;
 	default:
 		return false;

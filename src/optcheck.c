@@ -66,6 +66,7 @@
 #define F_EXIT_DETAIL	FACT(40)	/* --exit-detail */
 #define F_RATE		FACT(37)	/* --rate */
 #define F_RATE_RECV	FACT(38)	/* --rate-recv */
+#define F_DIGEST	FACT(31)	/* --digest */
 
 /*
  * One row: when a command line has every fact of "given", it must have
@@ -194,6 +195,15 @@ static const struct rule rules[] = {
 	    "--send-only (what arrives is discarded)"),
 	CONFLICTS(F_RATE_RECV, F_DCCP, "--rate-recv cannot be used with -Z "
 	    "(a read takes a whole packet)"),
+	/* --digest: only where the pump moves the bytes. */
+	CONFLICTS(F_DIGEST, F_EXEC,
+	    "--digest cannot be used with -e" PROGRAM_OWNS),
+	CONFLICTS(F_DIGEST, F_SH_EXEC,
+	    "--digest cannot be used with -c" PROGRAM_OWNS),
+	CONFLICTS(F_DIGEST, F_PASS_FD, "--digest cannot be used with -F"),
+	CONFLICTS(F_DIGEST, F_CHAT, "--digest cannot be used with --chat"),
+	CONFLICTS(F_DIGEST, F_BROKER, "--digest cannot be used with --broker"),
+	CONFLICTS(F_DIGEST, F_SCAN, "--digest cannot be used with -z"),
 	/* Once the operands are counted. */
 	ARG_CONFLICTS(F_UNIX, F_SOURCE_PORT, "-p cannot be used with -U"),
 	ARG_CONFLICTS(F_PORT_ARG, F_SOURCE_PORT,
@@ -249,6 +259,7 @@ facts(const struct options *opt, int noperands)
 		{ opt->progress != 0, F_PROGRESS },
 		{ opt->rate > 0, F_RATE },
 		{ opt->rate_recv > 0, F_RATE_RECV },
+		{ opt->digest, F_DIGEST },
 		{ opt->mode == MODE_LISTEN && !opt->unixsock && noperands >= 1,
 		    F_PORT_ARG },
 		{ opt->mode == MODE_LISTEN && !opt->unixsock && noperands == 2,

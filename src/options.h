@@ -99,6 +99,7 @@ struct options {
 	int		 progress;	/* --progress[=force]: PROGRESS_* */
 	long long	 rate;		/* --rate: bytes/s sent; 0: none */
 	long long	 rate_recv;	/* --rate-recv: bytes/s received */
+	bool		 digest;	/* --digest */
 
 	bool		 broadcast;	/* -b */
 	int		 recv_buf;	/* -I; 0: system default */

@@ -214,6 +214,7 @@ may_splice(const struct pump *p, const struct flow *f)
 	    opt->output == NULL &&		/* --output */
 	    !opt->crlf &&			/* -C */
 	    !opt->telnet &&			/* -t */
+	    !opt->digest &&			/* --digest */
 	    opt->interval_ms <= 0 &&		/* -i */
 	    opt->recv_limit <= 0 &&		/* -W counts reads */
 	    !(opt->send_only && f == &p->down) &&	/* discarded */

@@ -13,12 +13,15 @@
 #include "tap.h"
 #include "options.h"
 
+struct digest;
+
 struct pump_io {
 	int		 net_in;	/* the socket, read side */
 	int		 net_out;	/* the socket, write side */
 	int		 local_in;	/* stdin, or -1 for none */
 	int		 local_out;	/* stdout */
 	struct tap	*tap;		/* -o / --output, or NULL */
+	struct digest	*digest;	/* --digest, or NULL */
 	/*
 	 * -u -k: an unconnected datagram socket.  Datagrams come from any
 	 * peer, and replies go to the latest sender, kept here; NULL for a

@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "dgbatch.h"
+#include "digest.h"
 #include "pumpio.h"
 #include "tap.h"
 #include "telnet.h"
@@ -144,6 +145,7 @@ dgram_take(struct pump *p, const struct dgram *d)
 	p->res->received += (unsigned long long)d->len;
 	rate_take(&p->down.rate, p->dg_at, d->len);
 	tap_record(p->io->tap, TAP_RECV, d->data, d->len);
+	digest_add(p->io->digest, DIGEST_RECV, d->data, d->len);
 	if (p->telnet_on)
 		telnet_scan(&p->tel, (const unsigned char *)d->data, d->len);
 	if (!p->send_only)
@@ -259,6 +261,8 @@ net_readable(struct pump *p, long long now)
 	p->res->received += (unsigned long long)n;
 	rate_take(&f->rate, now, (size_t)n);
 	tap_record(p->io->tap, TAP_RECV, buf_head(&f->q) + before, (size_t)n);
+	digest_add(p->io->digest, DIGEST_RECV, buf_head(&f->q) + before,
+	    (size_t)n);
 	if (p->telnet_on)
 		telnet_scan(&p->tel,
 		    (const unsigned char *)buf_head(&f->q) + before, (size_t)n);
@@ -403,8 +407,11 @@ net_writable(struct pump *p, long long now)
 	ssize_t		 n;
 
 	if (p->tel.replies.len > 0) {
-		if (net_send(p, &p->tel.replies, 0) == -1)
+		head = buf_head(&p->tel.replies);
+		if ((n = net_send(p, &p->tel.replies, 0)) == -1)
 			net_write_failed(p);
+		else
+			digest_add(p->io->digest, DIGEST_SENT, head, (size_t)n);
 		return;
 	}
 	if (f->q.len == 0 || now < p->next_send_at)
@@ -417,6 +424,7 @@ net_writable(struct pump *p, long long now)
 	}
 	p->res->sent += (unsigned long long)n;
 	tap_record(p->io->tap, TAP_SENT, head, (size_t)n);
+	digest_add(p->io->digest, DIGEST_SENT, head, (size_t)n);
 	if (p->interval_ms > 0 && n > 0 && head[n - 1] == '\n')
 		p->next_send_at = now + p->interval_ms;
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "digest.h"
 #include "exec.h"
 #include "meter.h"
 #include "pump.h"
@@ -102,6 +103,7 @@ run_pump(const struct options *opt, const struct session *s)
 {
 	struct pump_io		io;
 	struct pump_result	res;
+	struct digest		dg;
 	bool			fresh = s->stdin_done == NULL ||
 				    !*s->stdin_done;
 
@@ -109,10 +111,11 @@ run_pump(const struct options *opt, const struct session *s)
 	    .local_in = fresh ? STDIN_FILENO : -1,
 	    .local_out = STDOUT_FILENO, .tap = s->tap,
 	    .reply_to = s->reply_to, .reply_len = s->reply_len,
-	    .admit = s->admit };
+	    .admit = s->admit, .digest = digest_start(&dg, opt->digest) };
 	pump_run(opt, &io, &res);
 	meter_end((struct meter_counts){ res.sent, res.received },
 	    res.elapsed_ms);		/* -v, --progress: statistics */
+	digest_end(io.digest);
 	if (res.stdin_eof && s->stdin_done != NULL)
 		*s->stdin_done = true;
 	return pump_outcome(opt, &res);

@@ -67,6 +67,7 @@ const char usage_text[] =
 "                            lines (csv: as --scan-format csv)\n"
 "      --exit-detail         exit 3 timed out, 4 cannot resolve, 5 bind or\n"
 "                            listen failed, 6 reset, 7 local write failed\n"
+"      --digest              at the end, bytes and SHA-256 sent and received\n"
 "\n"
 "Servers (with -l):\n"
 "  -k, --keep-open           after a client ends, serve the next "

@@ -572,3 +572,18 @@ std_peer() {
 	usage_error --rate-recv 1k -Z 127.0.0.1 80
 	[[ $stderr == *"--rate-recv cannot be used with -Z"* ]]
 }
+
+@test "--digest where the pump does not move the bytes is a usage error" {
+	usage_error --digest -l -e /bin/cat 127.0.0.1 0
+	[[ $stderr == *"--digest cannot be used with -e"* ]]
+	usage_error --digest -c cat 127.0.0.1 9
+	[[ $stderr == *"--digest cannot be used with -c"* ]]
+	usage_error --digest -F 127.0.0.1 9
+	[[ $stderr == *"--digest cannot be used with -F"* ]]
+	usage_error --digest --broker -l 127.0.0.1 0
+	[[ $stderr == *"--digest cannot be used with --broker"* ]]
+	usage_error --digest --chat -l 127.0.0.1 0
+	[[ $stderr == *"--digest cannot be used with --chat"* ]]
+	usage_error --digest -z 127.0.0.1 9
+	[[ $stderr == *"--digest cannot be used with -z"* ]]
+}

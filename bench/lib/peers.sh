@@ -33,7 +33,7 @@ peer() {
 # tool_present TOOL: the tool is installed (sockcat: the build's binary).
 tool_present() {
 	case $1 in
-	sockcat) [ -x "$SC" ] ;;
+	sockcat|sockcat-*) [ -x "$SC" ] ;;
 	ref-*) [ -x "$W/bin/refcat" ] ;;
 	busybox) command -v busybox >/dev/null &&
 	    busybox --list 2>/dev/null | grep -qx nc ;;
@@ -125,6 +125,18 @@ peer_busybox() {
 	refused) A=(busybox nc 127.0.0.1 "$2") ;;
 	*) return 1 ;;
 	esac
+}
+
+# sockcat against itself (the digest workload only): by copying, and by
+# copying with --digest at both ends.
+peer_sockcat_copy() {
+	peer_sockcat "$@" || return 1
+	A+=(--no-splice)
+}
+
+peer_sockcat_digest() {
+	peer_sockcat "$@" || return 1
+	A+=(--digest)
 }
 
 # The yardsticks: bulk copies only.

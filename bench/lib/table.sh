@@ -39,9 +39,11 @@ better() {
 # tools are those listed in $W/res/WORKLOAD.tools; the others get "—".
 # SPEC is KEY|LABEL|DIR|FMT, DIR being hi (a rate), lo (a cost), info
 # (numbers, no ratio) or text (words: the distinct ones are shown).
+# RATIO_TOOL and RATIO_HEAD, if set, name the tool in the ratio's
+# numerator and head its column (the digest workload).
 table() {
 	local wl=$1 title=$2 note=$3 spec key label dir fmt t f cell
-	local sm best bt v row
+	local sm best bt v row base=${RATIO_TOOL:-sockcat}
 	shift 3
 	printf '\n## %s\n\n' "$title"
 	[ -z "$note" ] || printf '%s\n\n' "$note"
@@ -49,7 +51,7 @@ table() {
 	for t in "${TOOLS[@]}"; do
 		row="$row $t |"
 	done
-	echo "$row sockcat ÷ best peer |"
+	echo "$row ${RATIO_HEAD:-sockcat ÷ best peer} |"
 	row="| --- |"
 	for t in "${TOOLS[@]}"; do
 		row="$row ---: |"
@@ -77,7 +79,7 @@ table() {
 			v=$(awk -v t="$t" '$1 == t { print $2 }' "$f" \
 			    2>/dev/null | median)
 			[ -n "$v" ] || continue
-			if [ "$t" = sockcat ]; then
+			if [ "$t" = "$base" ]; then
 				sm=$v
 			elif [[ $t == ref-* ]]; then
 				continue	# a yardstick, not a peer

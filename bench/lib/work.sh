@@ -170,3 +170,43 @@ work_random() {
 	    "$RAND_MIB MiB random data over TCP to a file sink"
 	rm -f "$W/rand"
 }
+
+# work_digest: --digest's cost on the tcp workload's transfer, sockcat
+# against itself: with --digest at both ends (every byte copied and
+# hashed), with --no-splice (copied: the copying path's own cost), and as
+# it is (spliced).  The ratios: --digest against each of the other two.
+work_digest() {
+	# shellcheck disable=SC2034 # read by bulk and table
+	local TOOLS=(sockcat-digest sockcat-copy sockcat)
+	# shellcheck disable=SC2034
+	local RATIO_TOOL=sockcat-digest RATIO_HEAD="--digest ÷ best other"
+	[ -f "$W/bulk" ] || make_data "$W/bulk" "$BULK_MIB" repeat
+	bulk digest tcp "$W/bulk" "$BULK_MIB" \
+	    "--digest: $BULK_MIB MiB over TCP between two sockcats, --digest at both ends"
+	digest_ratios
+}
+
+# digest_ratios: the medians of --digest's workload, as ratios.
+digest_ratios() {
+	local key label t d c s
+	echo
+	for key in rate cpu; do
+		label="MiB/s"
+		[ "$key" = cpu ] && label="CPU per GiB"
+		for t in sockcat-digest sockcat-copy sockcat; do
+			awk -v t="$t" '$1 == t { print $2 }' \
+			    "$W/res/digest.$key" 2>/dev/null | median
+		done | paste -sd' ' - | {
+			read -r d c s
+			[ -n "$s" ] || exit 0
+			awk -v l="$label" -v d="$d" -v c="$c" -v s="$s" '
+			BEGIN {
+				if (c == 0 || s == 0)
+					exit
+				printf "- %s: --digest ÷ --no-splice %.3f,", l, d / c
+				printf " --digest ÷ sockcat %.3f,", d / s
+				printf " --no-splice ÷ sockcat %.3f\n", c / s
+			}'
+		}
+	done
+}
