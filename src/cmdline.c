@@ -1,8 +1,8 @@
 /*
  * cmdline.c: the command line in stages: getopt_long fills raw values,
  * normalize.c sets every implied field, then optcheck.c checks
- * the conflict table and takes the operands.  Numbers, times and TOS
- * words are read by parse.c, --help is in usage.c.  The only file (with
+ * the conflict table and takes the operands.  Values are read by
+ * optvalue.c (numbers, times, rates) and parse.c, --help is in usage.c.  The only file (with
  * the two below it) that exits 2; it never opens a socket or asks DNS.
  */
 #include "config.h"
@@ -10,7 +10,6 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 
-#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -20,9 +19,9 @@
 #include "cmdline.h"
 #include "normalize.h"
 #include "optcheck.h"
+#include "optvalue.h"
 #include "options.h"
 #include "parse.h"
-#include "rate.h"
 #include "usage.h"
 #include "util.h"
 
@@ -126,54 +125,6 @@ static const struct option long_opts[] = {
 	{ NULL,			0,			NULL, 0 }
 };
 
-/* A whole decimal number in [min, max]; anything else is a usage error. */
-static long
-parse_num(const char *s, long min, long max, const char *what)
-{
-	long	v;
-
-	switch (parse_number(s, min, max, &v)) {
-	case PARSE_OK:
-		return v;
-	case PARSE_RANGE:
-		usage_error("%s value '%s' out of range %ld-%ld", what, s,
-		    min, max);
-	default:
-		usage_error("invalid number '%s' for %s", s, what);
-	}
-}
-
-/* TIME in milliseconds (-1: negative, where allowed), or a usage error. */
-static long
-parse_time(const char *s, const char *what, int allow_negative)
-{
-	long	ms;
-
-	switch (parse_time_ms(s, allow_negative, &ms)) {
-	case PARSE_OK:
-		return ms;
-	case PARSE_RANGE:
-		usage_error("time '%s' for %s is too large", s, what);
-	default:
-		usage_error("invalid time '%s' for %s", s, what);
-	}
-}
-
-/* BYTES a second for --rate or --rate-recv, or a usage error. */
-static long long
-parse_rate(const char *s, const char *what)
-{
-	long long	bps;
-
-	if (rate_parse(s, &bps) == 0)
-		return bps;
-	if (errno == ERANGE)
-		usage_error("rate '%s' for %s out of range 1-8589934591G", s,
-		    what);
-	usage_error("invalid rate '%s' for %s (bytes a second, with k, M "
-	    "or G)", s, what);
-}
-
 /* -x ADDR[:PORT]: split into proxy_host and proxy_port. */
 static void
 take_proxy(struct options *opt, const char *arg)
@@ -268,19 +219,19 @@ take_data(struct options *opt, int c)
 		verbose++;
 		break;
 	case 'w':
-		opt->wait_ms = parse_time(optarg, "-w", 0);
+		opt->wait_ms = opt_time(optarg, "-w", 0);
 		break;
 	case OPT_IDLE_TIMEOUT:
-		opt->idle_timeout_ms = parse_time(optarg, "--idle-timeout", 0);
+		opt->idle_timeout_ms = opt_time(optarg, "--idle-timeout", 0);
 		break;
 	case 'i':
-		opt->interval_ms = parse_time(optarg, "-i", 0);
+		opt->interval_ms = opt_time(optarg, "-i", 0);
 		break;
 	case OPT_RETRY:
-		opt->retry_ms = parse_time(optarg, "--retry", 0);
+		opt->retry_ms = opt_time(optarg, "--retry", 0);
 		break;
 	case 'q':
-		opt->quit_after_eof_ms = parse_time(optarg, "-q", 1);
+		opt->quit_after_eof_ms = opt_time(optarg, "-q", 1);
 		opt->quit_after_eof = true;
 		break;
 	case 'N':
@@ -311,7 +262,7 @@ take_data(struct options *opt, int c)
 		opt->output = optarg;
 		break;
 	case 'W':
-		opt->recv_limit = parse_num(optarg, 1, 1000000000L, "-W");
+		opt->recv_limit = opt_num(optarg, 1, 1000000000L, "-W");
 		break;
 	case OPT_NO_SPLICE:
 		opt->no_splice = true;
@@ -323,10 +274,10 @@ take_data(struct options *opt, int c)
 		opt->progress = optarg != NULL ? PROGRESS_FORCE : PROGRESS_TTY;
 		break;
 	case OPT_RATE:
-		opt->rate = parse_rate(optarg, "--rate");
+		opt->rate = opt_rate(optarg, "--rate");
 		break;
 	case OPT_RATE_RECV:
-		opt->rate_recv = parse_rate(optarg, "--rate-recv");
+		opt->rate_recv = opt_rate(optarg, "--rate-recv");
 		break;
 	case OPT_DIGEST:
 		opt->digest = true;
@@ -346,20 +297,20 @@ take_socket(struct options *opt, int c)
 		opt->broadcast = true;
 		break;
 	case 'I':
-		opt->recv_buf = (int)parse_num(optarg, 1, 1 << 30, "-I");
+		opt->recv_buf = (int)opt_num(optarg, 1, 1 << 30, "-I");
 		break;
 	case 'O':
-		opt->send_buf = (int)parse_num(optarg, 1, 1 << 30, "-O");
+		opt->send_buf = (int)opt_num(optarg, 1, 1 << 30, "-O");
 		break;
 	case 'T':
 		if ((opt->tos = parse_tos(optarg)) == -1)
 			usage_error("invalid TOS value '%s' for -T", optarg);
 		break;
 	case 'M':
-		opt->ttl = (int)parse_num(optarg, 1, 255, "-M");
+		opt->ttl = (int)opt_num(optarg, 1, 255, "-M");
 		break;
 	case 'm':
-		opt->min_ttl = (int)parse_num(optarg, 1, 255, "-m");
+		opt->min_ttl = (int)opt_num(optarg, 1, 255, "-m");
 		break;
 	case 'D':
 		opt->debug = true;
@@ -399,7 +350,7 @@ take_server(struct options *opt, int c)
 		opt->chat = true;
 		break;
 	case OPT_MAX_CONNS:
-		opt->max_conns = parse_num(optarg, 1, 1000000L, "--max-conns");
+		opt->max_conns = opt_num(optarg, 1, 1000000L, "--max-conns");
 		break;
 	case OPT_PORT_FILE:
 		if (optarg[0] == '\0')
@@ -408,11 +359,11 @@ take_server(struct options *opt, int c)
 		break;
 	case OPT_READY_FD:
 		/* 0, 1 and 2 carry the data and the messages. */
-		opt->ready_fd = (int)parse_num(optarg, 3, INT_MAX,
+		opt->ready_fd = (int)opt_num(optarg, 3, INT_MAX,
 		    "--ready-fd");
 		break;
 	case OPT_ACCEPT_TIMEOUT:
-		opt->accept_timeout_ms = parse_time(optarg,
+		opt->accept_timeout_ms = opt_time(optarg,
 		    "--accept-timeout", 0);
 		break;
 	case OPT_ALLOW:
@@ -425,7 +376,7 @@ take_server(struct options *opt, int c)
 		opt->randomize = true;
 		break;
 	case OPT_MAX_PARALLEL:
-		opt->max_parallel = parse_num(optarg, 1, 65535,
+		opt->max_parallel = opt_num(optarg, 1, 65535,
 		    "--max-parallel");
 		break;
 	case OPT_SCAN_FORMAT:
