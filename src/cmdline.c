@@ -1,9 +1,10 @@
 /*
  * cmdline.c: the command line in stages: getopt_long fills raw values,
- * normalize.c sets every implied field, then optcheck.c checks
- * the conflict table and takes the operands.  Values are read by
- * optvalue.c (numbers, times, rates) and parse.c, --help is in usage.c.  The only file (with
- * the two below it) that exits 2; it never opens a socket or asks DNS.
+ * normalize.c sets every implied field, then optcheck.c checks the
+ * conflict table and takes the operands.  Values are read by optvalue.c
+ * (numbers, times, rates) and parse.c, --help is in usage.c.  The only
+ * file (with those below it) that exits 2; it never opens a socket or
+ * asks DNS.
  */
 #include "config.h"
 
