@@ -86,6 +86,19 @@ struct rule {
 #define CONFLICTS(g, c, m)	{ (g), 0, (c), false, (m) }
 #define ARG_CONFLICTS(g, c, m)	{ (g), 0, (c), true, (m) }
 #define PROGRAM_OWNS		" (the program owns the socket)"
+/*
+ * An option that needs the pump to see the bytes (a person's meter, a
+ * rate, a digest): not where nothing passes, a program or another
+ * process has the socket, or the broker moves the bytes.  F_BROKER is
+ * set by --chat too, so --chat's row comes first.
+ */
+#define PUMPED(f, o) \
+	CONFLICTS(f, F_SCAN, o " cannot be used with -z"), \
+	CONFLICTS(f, F_EXEC, o " cannot be used with -e" PROGRAM_OWNS), \
+	CONFLICTS(f, F_SH_EXEC, o " cannot be used with -c" PROGRAM_OWNS), \
+	CONFLICTS(f, F_PASS_FD, o " cannot be used with -F"), \
+	CONFLICTS(f, F_CHAT, o " cannot be used with --chat"), \
+	CONFLICTS(f, F_BROKER, o " cannot be used with --broker")
 #define FIRST_PEER		" (a program serves the first peer only)"
 
 static const struct rule rules[] = {
@@ -163,47 +176,18 @@ static const struct rule rules[] = {
 	CONFLICTS(F_SCAN, F_UNIX, "-z cannot be used with -U"),
 	CONFLICTS(F_SCAN, F_EXEC, "-z cannot be used with -e"),
 	CONFLICTS(F_SCAN, F_SH_EXEC, "-z cannot be used with -c"),
-	CONFLICTS(F_PROGRESS, F_SCAN, "--progress cannot be used with -z"),
-	CONFLICTS(F_PROGRESS, F_EXEC,
-	    "--progress cannot be used with -e" PROGRAM_OWNS),
-	CONFLICTS(F_PROGRESS, F_SH_EXEC,
-	    "--progress cannot be used with -c" PROGRAM_OWNS),
-	CONFLICTS(F_PROGRESS, F_PASS_FD, "--progress cannot be used with -F"),
-	CONFLICTS(F_PROGRESS, F_CHAT, "--progress cannot be used with --chat"),
-	CONFLICTS(F_PROGRESS, F_BROKER,
-	    "--progress cannot be used with --broker"),
+	PUMPED(F_PROGRESS, "--progress"),
 	CONFLICTS(F_PROGRESS, F_FORK, "--progress cannot be used with --fork"),
 	/* Rate limits: the pump's, per direction. */
-	CONFLICTS(F_RATE, F_SCAN, "--rate cannot be used with -z"),
-	CONFLICTS(F_RATE_RECV, F_SCAN, "--rate-recv cannot be used with -z"),
-	CONFLICTS(F_RATE, F_EXEC, "--rate cannot be used with -e" PROGRAM_OWNS),
-	CONFLICTS(F_RATE, F_SH_EXEC,
-	    "--rate cannot be used with -c" PROGRAM_OWNS),
-	CONFLICTS(F_RATE_RECV, F_EXEC,
-	    "--rate-recv cannot be used with -e" PROGRAM_OWNS),
-	CONFLICTS(F_RATE_RECV, F_SH_EXEC,
-	    "--rate-recv cannot be used with -c" PROGRAM_OWNS),
-	CONFLICTS(F_RATE, F_PASS_FD, "--rate cannot be used with -F"),
-	CONFLICTS(F_RATE_RECV, F_PASS_FD, "--rate-recv cannot be used with -F"),
-	CONFLICTS(F_RATE, F_BROKER,
-	    "--rate cannot be used with --broker or --chat"),
-	CONFLICTS(F_RATE_RECV, F_BROKER,
-	    "--rate-recv cannot be used with --broker or --chat"),
+	PUMPED(F_RATE, "--rate"),
+	PUMPED(F_RATE_RECV, "--rate-recv"),
 	CONFLICTS(F_RATE, F_NO_STDIN,
 	    "--rate cannot be used with -d or --recv-only (stdin is not read)"),
 	CONFLICTS(F_RATE_RECV, F_SEND_ONLY, "--rate-recv cannot be used with "
 	    "--send-only (what arrives is discarded)"),
 	CONFLICTS(F_RATE_RECV, F_DCCP, "--rate-recv cannot be used with -Z "
 	    "(a read takes a whole packet)"),
-	/* --digest: only where the pump moves the bytes. */
-	CONFLICTS(F_DIGEST, F_EXEC,
-	    "--digest cannot be used with -e" PROGRAM_OWNS),
-	CONFLICTS(F_DIGEST, F_SH_EXEC,
-	    "--digest cannot be used with -c" PROGRAM_OWNS),
-	CONFLICTS(F_DIGEST, F_PASS_FD, "--digest cannot be used with -F"),
-	CONFLICTS(F_DIGEST, F_CHAT, "--digest cannot be used with --chat"),
-	CONFLICTS(F_DIGEST, F_BROKER, "--digest cannot be used with --broker"),
-	CONFLICTS(F_DIGEST, F_SCAN, "--digest cannot be used with -z"),
+	PUMPED(F_DIGEST, "--digest"),
 	/* Once the operands are counted. */
 	ARG_CONFLICTS(F_UNIX, F_SOURCE_PORT, "-p cannot be used with -U"),
 	ARG_CONFLICTS(F_PORT_ARG, F_SOURCE_PORT,

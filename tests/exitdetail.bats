@@ -8,24 +8,6 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
-# offline CMD...: CMD in private mount and network namespaces, with
-# nsswitch reading files only and a hosts file that knows localhost.
-offline() {
-	local dir=$BATS_TEST_TMPDIR
-	printf 'hosts: files\nservices: files\n' >"$dir/nsswitch.offline"
-	printf '127.0.0.1 localhost\n::1 localhost\n' >"$dir/hosts.offline"
-	unshare -mn sh -c 'mount --bind "$0" /etc/nsswitch.conf &&
-	    mount --bind "$1" /etc/hosts && ip link set lo up &&
-	    shift && exec "$@"' \
-	    "$dir/nsswitch.offline" "$dir/hosts.offline" "$@"
-}
-
-need_offline() {
-	unshare -mn true 2>/dev/null ||
-	    skip "no private mount and network namespaces here (needs root)"
-	command -v ip >/dev/null || skip "no ip(8)"
-}
-
 # both STATUS ARGS...: sockcat ARGS (stdin /dev/null) exits STATUS with
 # --exit-detail and 1 without it, with the same one message.
 both() {

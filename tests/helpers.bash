@@ -239,6 +239,27 @@ with_hosts() {
 	    shift && exec "$@"' "$hosts" "$gai" "$@"
 }
 
+# offline CMD...: run CMD where no name can be looked up off the machine:
+# a network namespace of its own (its loopback up, nothing else), an
+# nsswitch.conf that says "files" only and a hosts file with localhost
+# alone, both bind-mounted in a private mount namespace for CMD only.
+offline() {
+	local dir=$BATS_TEST_TMPDIR
+	printf 'hosts: files\nservices: files\n' >"$dir/nsswitch.offline"
+	printf '127.0.0.1 localhost\n::1 localhost\n' >"$dir/hosts.offline"
+	unshare -mn sh -c 'mount --bind "$0" /etc/nsswitch.conf &&
+	    mount --bind "$1" /etc/hosts && ip link set lo up &&
+	    shift && exec "$@"' \
+	    "$dir/nsswitch.offline" "$dir/hosts.offline" "$@"
+}
+
+# need_offline: skip unless offline can make its namespaces.
+need_offline() {
+	unshare -mn true 2>/dev/null ||
+	    skip "no private mount and network namespaces here (needs root)"
+	command -v ip >/dev/null || skip "no ip(8)"
+}
+
 # need_unshare: skip unless a private mount namespace can be made.
 need_unshare() {
 	unshare -m true 2>/dev/null ||
