@@ -8,6 +8,16 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
+# status_for WANT OPT: the last run's status is WANT when OPT is
+# --exit-detail, 1 when OPT is empty.
+status_for() {
+	if [ -n "$2" ]; then
+		[ "$status" -eq "$1" ]
+	else
+		[ "$status" -eq 1 ]
+	fi
+}
+
 # both STATUS ARGS...: sockcat ARGS (stdin /dev/null) exits STATUS with
 # --exit-detail and 1 without it, with the same one message.
 both() {
@@ -72,11 +82,7 @@ both() {
 		run --separate-stderr timeout 20 "$SOCKCAT" $opt 127.0.0.1 \
 		    "$port" </dev/null
 		[ "$stderr" = "sockcat: connection failed: Connection reset by peer" ]
-		if [ -n "$opt" ]; then
-			[ "$status" -eq 6 ]
-		else
-			[ "$status" -eq 1 ]
-		fi
+		status_for 6 "$opt"
 		wait_exit "$BG_PID" 10
 	done
 }
@@ -90,11 +96,7 @@ both() {
 		run --separate-stderr bash -c 'exec timeout 20 "$@" >/dev/full' \
 		    _ "$SOCKCAT" $opt 127.0.0.1 "$port" </dev/null
 		[[ $stderr == "sockcat: write to standard output failed: "* ]]
-		if [ -n "$opt" ]; then
-			[ "$status" -eq 7 ]
-		else
-			[ "$status" -eq 1 ]
-		fi
+		status_for 7 "$opt"
 		wait_exit "$BG_PID" 10
 	done
 }
@@ -139,11 +141,7 @@ both() {
 		    "$port" <"$BATS_TEST_TMPDIR/big"
 		[[ $stderr == "sockcat: "*"reset by peer"* ||
 		    $stderr == "sockcat: "*"Broken pipe"* ]]
-		if [ -n "$opt" ]; then
-			[ "$status" -eq 6 ]
-		else
-			[ "$status" -eq 1 ]
-		fi
+		status_for 6 "$opt"
 		wait_exit "$BG_PID" 10
 	done
 }
