@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "digest.h"
+#include "event.h"
 #include "exec.h"
 #include "meter.h"
 #include "pump.h"
@@ -34,6 +35,29 @@ pass_on(int fd)
 		return EXIT_NET;
 	}
 	return EXIT_OK;
+}
+
+/*
+ * The end of a pump run: --format json's "closed" event, then
+ * pump_status()'s message and status, as --exit-detail maps it.
+ */
+static int
+pump_outcome(const struct options *opt, const struct pump_result *res)
+{
+	int	status;
+
+	event_closed(opt, res->sent, res->received, res->elapsed_ms);
+	if ((status = pump_status(res)) != EXIT_NET)
+		return status;
+	switch (res->why) {
+	case PUMP_LOCAL_ERROR:
+		return exit_for(opt, FAIL_WRITE);
+	case PUMP_NET_ERROR:
+	case PUMP_UNSENT:
+		return exit_for(opt, fail_of_errno(res->err));
+	default:
+		return status;
+	}
 }
 
 /*

@@ -7,7 +7,6 @@
 #define SOCKCAT_STATUS_H
 
 #include "options.h"
-#include "pump.h"
 
 /* What went wrong; the status each earns under --exit-detail. */
 enum fail_kind {
@@ -34,11 +33,5 @@ enum fail_kind	fail_of_errno(int);
  */
 void		fail_note(enum fail_kind);
 enum fail_kind	fail_noted(enum fail_kind);
-
-/*
- * The end of a pump run: --format json's "closed" event, then
- * pump_status()'s message and status, as --exit-detail maps it.
- */
-int	pump_outcome(const struct options *, const struct pump_result *);
 
 #endif
