@@ -117,6 +117,13 @@ net_recv_failed(struct pump *p)
 		return;
 	}
 	p->err = errno;
+	/*
+	 * Under -N/-q a reset before stdin's FIN went out is stdin refused,
+	 * whichever side of the socket saw it first (a write would have
+	 * said so: net_write_failed()).
+	 */
+	if (p->half_close && errno == ECONNRESET && !p->net_shut)
+		p->unsent = true;
 	p->down.src_eof = true;
 }
 
