@@ -89,17 +89,6 @@ may_read(const struct client *c)
 	return c->in.len <= c->in.cap / 2;
 }
 
-/* --accept-timeout: the door's time to give up, if it comes first. */
-static long long
-with_give_up(const struct broker *b, long long deadline)
-{
-	long long	give_up_at = b->door.give_up_at;
-
-	if (give_up_at != -1 && (deadline < 0 || give_up_at < deadline))
-		return give_up_at;
-	return deadline;
-}
-
 /* One pass: wait for the earliest event or deadline, then serve it. */
 static int
 broker_step(struct broker *b)
@@ -111,13 +100,13 @@ broker_step(struct broker *b)
 	bool		 held_join = false;
 	int		 maxfd = -1;
 
-	deadline = with_give_up(b, relay_settle(b, now));
+	/* And --accept-timeout's time to give up, if it comes first. */
+	deadline = deadline_sooner(relay_settle(b, now), b->door.give_up_at);
 	FD_ZERO(&rfds);
 	FD_ZERO(&wfds);
-	if (now < b->door.paused_until) {
-		if (deadline < 0 || b->door.paused_until < deadline)
-			deadline = b->door.paused_until;
-	} else if (b->opt->chat && !relay_join_fits(b)) {
+	if (now < b->door.paused_until)
+		deadline = deadline_sooner(deadline, b->door.paused_until);
+	else if (b->opt->chat && !relay_join_fits(b)) {
 		/* Watched only to learn that someone waits. */
 		held_join = true;
 		if (!b->join_waiting)

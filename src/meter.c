@@ -216,7 +216,7 @@ meter_tick(struct meter_counts c, long long now, long long deadline)
 		draw(c, now);
 		due = now + REDRAW_MS;
 	}
-	return deadline < 0 || due < deadline ? due : deadline;
+	return deadline_sooner(deadline, due);
 }
 
 void

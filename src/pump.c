@@ -65,16 +65,13 @@ quit_deadline(const struct pump *p)
 static long long
 next_deadline(const struct pump *p, long long now)
 {
-	long long	due = -1, t;
+	long long	due = -1;
 
 	if (p->idle_ms > 0)
 		due = p->last_activity + p->idle_ms;
-	t = quit_deadline(p);
-	if (t >= 0 && (due < 0 || t < due))
-		due = t;
-	if (p->up.q.len > 0 && p->next_send_at > now &&
-	    (due < 0 || p->next_send_at < due))
-		due = p->next_send_at;
+	due = deadline_sooner(due, quit_deadline(p));
+	if (p->up.q.len > 0 && p->next_send_at > now)
+		due = deadline_sooner(due, p->next_send_at);
 	due = rate_sooner(&p->up.rate, now, due);
 	return rate_sooner(&p->down.rate, now, due);
 }

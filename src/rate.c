@@ -16,6 +16,7 @@
 #include <stdlib.h>
 
 #include "rate.h"
+#include "util.h"
 
 #define RATE_STEP_MS	10		/* the refill the pump waits for */
 #define RATE_BURST_MS	25		/* the most the bucket holds */
@@ -101,7 +102,7 @@ rate_sooner(const struct rate *r, long long now, long long due)
 	if (r->bps == 0 || (have = level(r, now)) >= step(r))
 		return due;
 	t = now + (step(r) - have + r->bps - 1) / r->bps;
-	return due < 0 || t < due ? t : due;
+	return deadline_sooner(due, t);
 }
 
 int

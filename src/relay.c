@@ -243,15 +243,15 @@ check_clients(struct broker *b, const struct client *held, int nheld,
 			relay_drop(c, "not reading for " STR(STALL_S) " s", 0);
 			continue;
 		}
-		if (c->held_since >= 0 && (deadline < 0 || at < deadline))
-			deadline = at;
+		if (c->held_since >= 0)
+			deadline = deadline_sooner(deadline, at);
 		if (b->idle_ms <= 0)
 			continue;
 		at = c->last_active + b->idle_ms;
 		if (now >= at)
 			relay_drop(c, "idle timeout", 0);
-		else if (deadline < 0 || at < deadline)
-			deadline = at;
+		else
+			deadline = deadline_sooner(deadline, at);
 	}
 	return deadline;
 }

@@ -390,12 +390,10 @@ scan_step(struct scan *sc)
 		else if (pr->state != PROBE_PAUSED ||
 		    sc->active >= sc->window)
 			continue;	/* a paused one waits for room too */
-		if (deadline < 0 || pr->deadline < deadline)
-			deadline = pr->deadline;
+		deadline = deadline_sooner(deadline, pr->deadline);
 	}
-	if (sc->next_start < sc->n && sc->active < sc->window &&
-	    (deadline < 0 || sc->next_start_at < deadline))
-		deadline = sc->next_start_at;
+	if (sc->next_start < sc->n && sc->active < sc->window)
+		deadline = deadline_sooner(deadline, sc->next_start_at);
 	/* Nothing to wait for: just look (the loop ends when all is said). */
 	n = select(maxfd + 1, &rfds, &wfds, NULL,
 	    select_timeout(deadline < 0 ? now : deadline, now, &tv));

@@ -177,11 +177,9 @@ next_client(struct door *d, struct sockaddr_storage *peer, socklen_t *len)
 	for (;;) {
 		now = now_ms();
 		if (now < d->paused_until) {
-			wake = d->paused_until;
 			if (d->give_up_at != -1 && d->give_up_at <= now)
 				ready_give_up(d->opt);
-			if (d->give_up_at != -1 && d->give_up_at < wake)
-				wake = d->give_up_at;
+			wake = deadline_sooner(d->paused_until, d->give_up_at);
 			sleep_ms((long)(wake - now));
 			continue;
 		}

@@ -70,6 +70,15 @@ struct timeval	*select_timeout(long long, long long, struct timeval *);
 /* The deadline ms from now on now_ms()'s clock; -1 when ms is negative. */
 long long	deadline_after(long);
 
+/* The earlier of two deadlines, where a negative one is none. */
+static inline long long
+deadline_sooner(long long a, long long b)
+{
+	if (a < 0)
+		return b;
+	return b < 0 || a < b ? a : b;
+}
+
 /*
  * Wait until fd is readable, or writable when writing is true, but not
  * past deadline (-1: no limit); signals do not cut the wait short.
