@@ -46,52 +46,25 @@ nap() {
 # port back (start_listener, start_quiet_listener): picking first races
 # with other tests under make -j.
 free_port() {
-	python3 - "${1:-tcp}" <<'PY'
-import socket, sys
-kind = socket.SOCK_DGRAM if sys.argv[1] == "udp" else socket.SOCK_STREAM
-while True:
-    s = socket.socket(socket.AF_INET, kind)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    try:
-        s6 = socket.socket(socket.AF_INET6, kind)
-        s6.bind(("::1", port))
-        s6.close()
-    except OSError:
-        s.close()
-        continue
-    s.close()
-    print(port)
-    break
-PY
+	freeport "${1:-tcp}"
 }
 
 # free_ports N: print P such that P .. P+N-1 are all free (TCP and UDP,
 # 127.0.0.1 and ::1).
 free_ports() {
-	python3 - "$1" <<'PY'
-import socket, sys
-n = int(sys.argv[1])
-def free(port):
-    for fam, host in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
-        for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
-            s = socket.socket(fam, kind)
-            try:
-                s.bind((host, port))
-            except OSError:
-                return False
-            finally:
-                s.close()
-    return True
-while True:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    base = s.getsockname()[1]
-    s.close()
-    if base + n - 1 <= 65535 and all(free(base + i) for i in range(n)):
-        print(base)
-        break
-PY
+	freeport -n "$1"
+}
+
+# freeport ARGS...: tests/freeport.c, which make check builds beside
+# sockcat (make tests/freeport, for a file run on its own).
+FREEPORT=${SOCKCAT%/*}/../tests/freeport
+freeport() {
+	[ -x "$FREEPORT" ] || {
+		echo "no $FREEPORT: make check (or make tests/freeport)" \
+		    "builds it" >&2
+		return 1
+	}
+	"$FREEPORT" "$@"
 }
 
 # start_bg CMD...: run CMD in the background under `timeout 30` (or
@@ -115,9 +88,10 @@ start_bg() {
 # tick: the 20 ms between two polls, without starting a process: a read
 # that times out on a FIFO nobody writes to, opened for the read alone
 # (sleep(1) would be 50 fork-and-execs a second of waiting: CPU a loaded
-# machine running the suite under ASan does not have to spare).
+# machine running the suite under ASan does not have to spare).  One FIFO
+# serves the whole bats run.
 tick() {
-	local f=$BATS_TEST_TMPDIR/.tick
+	local f=${BATS_RUN_TMPDIR:-$BATS_TEST_TMPDIR}/.tick
 	[ -p "$f" ] || mkfifo "$f" 2>/dev/null || { sleep 0.02; return 0; }
 	read -r -t 0.02 _ <>"$f" || :
 }
@@ -432,6 +406,57 @@ while True:
 	PORT=$(bound_port "$BG_ERR")
 }
 
+# run [!|-N] [--separate-stderr] [--] CMD...: bats' own run, replaced by
+# one that does the same in fewer steps.  It sets the same variables
+# (status, output, lines; with --separate-stderr also stderr and
+# stderr_lines, stripped as bats strips them), runs CMD without -e, and
+# with `!` or -N fails the test as bats' does ("expected exit code N, got
+# M"), and then also shows output and stderr.  Bats' run starts mktemp for
+# the stderr file and checks its version on each call, under its DEBUG
+# trap: on two cores, with run called some 850 times a suite, that was
+# a tenth of the suite's CPU.
+RUNS=0
+run() {
+	local want= sep= flags=$- err
+	while [[ $# -gt 0 ]]; do
+		case $1 in
+		'!') want=-1 ;;
+		-[0-9]*) want=${1#-} ;;
+		--separate-stderr) sep=1 ;;
+		--) shift; break ;;
+		-*) echo "run: unknown flag $1" >&2; return 1 ;;
+		*) break ;;
+		esac
+		shift
+	done
+	set +eET
+	if [[ -n $sep ]]; then
+		# A file a call: a straggler CMD left in the background may
+		# still write to the one before.
+		RUNS=$((RUNS + 1))
+		err=$BATS_TEST_TMPDIR/run-stderr.$RUNS
+		# (Each in a list: bats' ERR trap is still set here.)
+		output=$("$@" 2>"$err") && status=0 || status=$?
+		read -d '' -r stderr <"$err" || :
+		IFS=$'\n' read -d '' -r -a stderr_lines <<<"$stderr" || :
+	else
+		output=$("$@" 2>&1) && status=0 || status=$?
+	fi
+	IFS=$'\n' read -d '' -r -a lines <<<"$output" || :
+	BATS_RUN_COMMAND=$*
+	set "-$flags"
+	if [[ $want == -1 && $status -eq 0 ]]; then
+		BATS_ERROR_SUFFIX=", expected nonzero exit code!"
+	elif [[ -n $want && $want != -1 && $status -ne $want ]]; then
+		BATS_ERROR_SUFFIX=", expected exit code $want, got $status"
+	else
+		return 0
+	fi
+	printf '# output: %s\n' "$output" >&2
+	[[ -z $sep ]] || printf '# stderr: %s\n' "$stderr" >&2
+	return 1
+}
+
 # usage_error ARGS...: sockcat ARGS (stdin /dev/null) must fail with
 # status 2, nothing on stdout, and exactly one stderr line
 # "sockcat: ... Try 'sockcat --help'".  A test then checks the message
@@ -497,7 +522,7 @@ unix_send() {
 start_listener() {
 	new_port_file
 	start_bg "$SOCKCAT" -v --port-file "$PORT_FILE" "$@"
-	PORT=$(ready_port "$PORT_FILE" "$BG_PID")
+	ready_port "$PORT_FILE" "$BG_PID"
 }
 
 # start_quiet_listener tcp|udp ARGS...: like start_listener, for a test
@@ -507,7 +532,7 @@ start_quiet_listener() {
 	shift
 	new_port_file
 	start_bg "$SOCKCAT" --port-file "$PORT_FILE" "$@"
-	PORT=$(ready_port "$PORT_FILE" "$BG_PID")
+	ready_port "$PORT_FILE" "$BG_PID"
 }
 
 # new_port_file: set PORT_FILE to a name no listener of this test has
@@ -521,12 +546,15 @@ new_port_file() {
 }
 
 # ready_port FILE PID: wait (10 s at most) until the listener under PID
-# has written FILE (--port-file) and print the PORT of its first line
-# "ADDR PORT"; fail if PID ends first or FILE says no port.
+# has written FILE (--port-file) and set PORT to the PORT of its first
+# line "ADDR PORT"; fail if PID ends first or FILE says no port.  (Read
+# by the shell itself, not in a $(...): a process less a listener.)
 ready_port() {
+	local addr
+	PORT=
 	wait_until 10 ready_or_gone "$1" "$2" || return 1
-	awk 'NR == 1 && $2 ~ /^[0-9]+$/ { print $2; f = 1 }
-	    END { exit !f }' "$1"
+	read -r addr PORT _ 2>/dev/null <"$1" || :
+	[[ $PORT =~ ^[0-9]+$ ]]
 }
 
 # ready_or_gone FILE PID: FILE is there, or PID has ended (a zombie too).
