@@ -14,7 +14,7 @@
 #   fork     fork + exec /bin/cat echo server: sequential and 50 clients
 #   udp      UDP receive: 1400-byte datagrams offered at ~400 MiB/s
 #   udpsend  UDP send: a file sent with -u to a counting receiver
-#   scan     -z over 1-65535 on 127.0.0.1, all closed
+#   scan     -z over 1-65535 on 127.0.0.1, all closed (--quick: 1-16384)
 #   filtered -z -w 1 over 200 filtered ports in a network namespace
 #            (root, ip netns and nft; skipped otherwise)
 #   start    start-up: a refused connect, many times
@@ -104,15 +104,15 @@ SC=$(cd "$(dirname "$SC")" && pwd)/$(basename "$SC")
 
 # Sizes: full, or --quick (small: meant to take minutes, not tens).
 if [ "$quick" = 1 ]; then
-	RUNS=${RUNS:-3} BULK_MIB=64 RAND_MIB=32 NSEQ=30 NCONC=50
-	UDP_COUNT=50000 UDPS_MIB=32 NSTART=20 NSYS=20
-	FILTERED_PEER=2
+	RUNS=${RUNS:-3} BULK_MIB=64 RAND_MIB=32 NSEQ=30 NCONC=40 CLIENTS=20
+	UDP_COUNT=50000 UDPS_MIB=32 NSTART=10 NSYS=20
+	FILTERED_PEER=1 CONN_TIMEOUT=2 SCAN_TOP=16384
 else
 	RUNS=${RUNS:-5} BULK_MIB=2048 RAND_MIB=256 NSEQ=500 NCONC=1000
-	UDP_COUNT=400000 UDPS_MIB=256 NSTART=200 NSYS=200
-	FILTERED_PEER=10
+	CLIENTS=50 UDP_COUNT=400000 UDPS_MIB=256 NSTART=200 NSYS=200
+	FILTERED_PEER=10 CONN_TIMEOUT=10 SCAN_TOP=65535
 fi
-UDP_RATE=400 CLIENTS=50
+UDP_RATE=400
 case $RUNS in ''|*[!0-9]*|0) die "--runs wants a positive number" ;; esac
 
 if [ -n "$only" ]; then

@@ -1,14 +1,15 @@
 /*
  * conn: load generator for an echo server on 127.0.0.1, for bench/run.sh.
  *
- *	conn PORT TOTAL CLIENTS
+ *	conn PORT TOTAL CLIENTS [TIMEOUT]
  *
  * Makes TOTAL connections, CLIENTS at a time (one thread each, every
  * thread connecting again as soon as its previous connection is done).
  * Each connection sends a short message, reads until the whole echo has
  * come back, checks it and closes (no half-close: ncat's -e ends the
  * session on the client's FIN, before the echo).  A connection that is refused,
- * times out (10 s) or gets back other bytes counts as failed.  Prints
+ * times out (TIMEOUT seconds, 10 by default) or gets back other bytes counts
+ * as failed.  Prints
  *
  *	OK FAILED ELAPSED_NS P50_US P99_US
  */
@@ -25,7 +26,7 @@
 #include <unistd.h>
 
 static const char msg[] = "sockcat bench: one echo, please\n";
-static int port, total;
+static int port, total, timeout_s = 10;
 static int next, failed;
 static long long *lat;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
@@ -44,7 +45,7 @@ static int
 one(void)
 {
 	struct sockaddr_in sin;
-	struct timeval tv = { 10, 0 };
+	struct timeval tv = { timeout_s, 0 };
 	char buf[256];
 	size_t got = 0;
 	ssize_t n;
@@ -111,12 +112,14 @@ main(int argc, char **argv)
 	long long t0, t1;
 	int i, clients;
 
-	if (argc != 4)
+	if (argc != 4 && argc != 5)
 		return 2;
 	port = atoi(argv[1]);
 	total = atoi(argv[2]);
 	clients = atoi(argv[3]);
-	if (total < 1 || clients < 1)
+	if (argc == 5)
+		timeout_s = atoi(argv[4]);
+	if (total < 1 || clients < 1 || timeout_s < 1)
 		return 2;
 	lat = calloc(total, sizeof(*lat));
 	th = calloc(clients, sizeof(*th));

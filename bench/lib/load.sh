@@ -21,14 +21,15 @@ serve_start() {
 # a counter (ru -> counter -> server), which must see it exit to report.
 serve_stop() {
 	local pid=$SP d
-	sleep 0.2
+	sleep 0.05
 	for ((d = 0; d < ${1:-0}; d++)); do
 		pid=$(cut -d' ' -f1 "/proc/$pid/task/$pid/children" \
 		    2>/dev/null)
 		[ -n "$pid" ] || break
 	done
 	[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null
-	timeout 10 tail --pid="$SP" -f /dev/null ||
+	# (tail looks every 20 ms: by default every second.)
+	timeout 10 tail -s 0.02 --pid="$SP" -f /dev/null ||
 	    kill -TERM "$SP" 2>/dev/null
 	wait "$SP"
 	kill_cgroup
@@ -78,7 +79,7 @@ work_fork() {
 			    print C[2] }')"
 			: >"$W/conn"
 			serve_start "$t" && "$W/bin/conn" "$PORT" "$NCONC" \
-			    "$CLIENTS" >"$W/conn"
+			    "$CLIENTS" "$CONN_TIMEOUT" >"$W/conn"
 			serve_stop
 			c=$(cat "$W/conn")
 			rec fork crate "$t" "$(awk -v c="$c" 'BEGIN {
@@ -91,7 +92,8 @@ work_fork() {
 		done
 	done
 	local n="$NSEQ sequential connections, then $NCONC from $CLIENTS"
-	n="$n clients at once (a new server each); CPU: the server's whole"
+	n="$n clients at once (a new server each; a connection with no"
+	n="$n echo after $CONN_TIMEOUT s fails); CPU: the server's whole"
 	table fork "Fork + exec /bin/cat echo server" "$n process tree." \
 	    "seq|sequential conn/s ↑|hi|%.0f" \
 	    "cpu|CPU ms per connection ↓|lo|%.2f" \
@@ -214,7 +216,7 @@ simple() {
 
 work_scan() {
 	simple scan scan "" secs 1e9
-	table scan "Scan: -z over ports 1-65535 of 127.0.0.1, all closed" "" \
+	table scan "Scan: -z over ports 1-$SCAN_TOP of 127.0.0.1, all closed" "" \
 	    "secs|seconds ↓|lo|%.2f"
 }
 

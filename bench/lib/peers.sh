@@ -12,7 +12,7 @@
 #   forkd PORT   fork + exec /bin/cat echo server, one child a connection
 #   udpl PORT    UDP listener, datagrams to stdout
 #   udps PORT    send stdin as UDP datagrams, quit at stdin's EOF
-#   scan         -z scan of 127.0.0.1 1-65535
+#   scan         -z scan of 127.0.0.1 1-SCAN_TOP
 #   scanw RANGE  -z -w 1 scan of 127.0.0.1 RANGE (filtered ports)
 #   refused PORT connect to a closed port (start-up cost)
 
@@ -50,7 +50,7 @@ peer_sockcat() {
 	forkd) A=("$SC" -l 127.0.0.1 "$2" --fork -e /bin/cat) ;;
 	udpl) A=("$SC" -u -l 127.0.0.1 "$2") ;;
 	udps) A=("$SC" -u -q 0 127.0.0.1 "$2") ;;
-	scan) A=("$SC" -z -n 127.0.0.1 1-65535) ;;
+	scan) A=("$SC" -z -n 127.0.0.1 "1-$SCAN_TOP") ;;
 	scanw) A=("$SC" -z -n -w 1 127.0.0.1 "$2") ;;
 	refused) A=("$SC" -n 127.0.0.1 "$2") ;;
 	*) return 1 ;;
@@ -66,7 +66,7 @@ peer_nc_openbsd() {
 	usend) A=("$nc" -N -U "$2") ;;
 	udpl) A=("$nc" -u -l 127.0.0.1 "$2") ;;
 	udps) A=("$nc" -u -q 0 127.0.0.1 "$2") ;;
-	scan) A=("$nc" -z -n 127.0.0.1 1-65535) ;;
+	scan) A=("$nc" -z -n 127.0.0.1 "1-$SCAN_TOP") ;;
 	scanw) A=("$nc" -z -n -w 1 127.0.0.1 "$2") ;;
 	refused) A=("$nc" -n 127.0.0.1 "$2") ;;
 	*) return 1 ;;		# no -e
@@ -94,7 +94,7 @@ peer_nc_traditional() {
 	send) A=("$nc" -q 0 127.0.0.1 "$2") ;;
 	udpl) A=("$nc" -u -l -p "$2" -s 127.0.0.1) ;;
 	udps) A=("$nc" -u -q 0 127.0.0.1 "$2") ;;
-	scan) A=("$nc" -z -n 127.0.0.1 1-65535) ;;
+	scan) A=("$nc" -z -n 127.0.0.1 "1-$SCAN_TOP") ;;
 	scanw) A=("$nc" -z -n -w 1 127.0.0.1 "$2") ;;
 	refused) A=("$nc" -n 127.0.0.1 "$2") ;;
 	*) return 1 ;;		# no Unix sockets; -l -e serves once
