@@ -136,7 +136,8 @@ watch_sets(struct pump *p, long long now, fd_set *rfds, fd_set *wfds)
 	FD_ZERO(wfds);
 	/* Stdin stops at the peer's FIN unless -N/-q. */
 	if (!p->up.src_eof && (!p->down.src_eof || p->half_close) &&
-	    !p->up.dst_gone && rate_ready(&p->up.rate, now) &&
+	    !p->up.dst_gone && !p->up.sf_wait &&
+	    rate_ready(&p->up.rate, now) &&
 	    (p->up.zc ? zpipe_room(&p->up.zp) :
 	    p->dgram ? p->up.q.len == 0 :
 	    buf_room(&p->up.q) >= (p->crlf ? 2u : 1u)))
@@ -149,7 +150,7 @@ watch_sets(struct pump *p, long long now, fd_set *rfds, fd_set *wfds)
 	    buf_room(&p->down.q) >= (p->dgram ? DGRAM_RECV_ROOM : 1u)))
 		fd_watch(p->down.src, rfds, &maxfd);
 	/* -u -k: nobody to answer until someone has written. */
-	if (!p->up.dst_gone && (p->tel.replies.len > 0 ||
+	if (!p->up.dst_gone && (p->up.sf_wait || p->tel.replies.len > 0 ||
 	    (flow_queued(&p->up) > 0 && now >= p->next_send_at)) &&
 	    (p->io->reply_to == NULL || *p->io->reply_len > 0))
 		fd_watch(p->up.dst, wfds, &maxfd);
@@ -227,6 +228,7 @@ flow_init(struct pump *p, struct flow *f, int src, int dst)
 	f->dst = dst;
 	zpipe_init(&f->zp);
 	f->zc = may_splice(p, f);
+	f->sf = f->zc && f == &p->up && zfile_usable(src, dst);
 	if (!f->zc)
 		buf_init(&f->q, PUMP_BUF_SIZE);
 }

@@ -34,6 +34,8 @@ struct flow {
 	bool		 src_eof;	/* no more to read */
 	bool		 dst_gone;	/* the sink failed: write no more */
 	bool		 zc;		/* zero copy: through zp */
+	bool		 sf;		/* zc by sendfile(2): zp unused */
+	bool		 sf_wait;	/* sf: the sink is full, wait */
 	struct zpipe	 zp;
 	struct rate	 rate;		/* --rate, --rate-recv: reads */
 };

@@ -103,6 +103,38 @@ zc_writable(struct pump *p, struct flow *f)
 #define ZC_BURST	16
 
 /*
+ * A sf flow (a file to a socket, no pipe): chunks by sendfile(2) while
+ * the socket takes them, up to ZC_BURST; when it is full, sf_wait has
+ * select() watch the socket instead of the file (always readable).
+ */
+static void
+zc_send_file(struct pump *p, struct flow *f, long long now)
+{
+	ssize_t	n;
+	int	i;
+
+	for (i = 0; i < ZC_BURST; i++) {
+		if ((n = zfile_send(f->src, f->dst)) > 0) {
+			f->sf_wait = false;
+			p->last_activity = now;
+			p->res->sent += (unsigned long long)n;
+			continue;
+		}
+		if (n == 0)
+			stdin_ended(p, now, false);
+		else if (io_again(errno))
+			f->sf_wait = true;
+		else if (zc_refused(errno))
+			f->sf = f->sf_wait = false;	/* the pipe, then */
+		else if (errno == EIO || errno == ENOMEM || errno == EOVERFLOW)
+			stdin_ended(p, now, true);	/* reading the file */
+		else
+			net_write_failed(p);
+		return;
+	}
+}
+
+/*
  * A zc flow's pass: the sink first, so the pipe has room for the source;
  * what came in is sent on at once, and while the sink takes all of it
  * the source is read again, without waiting for another select().
@@ -113,6 +145,12 @@ zc_ready(struct pump *p, struct flow *f, long long now, fd_set *rfds,
 {
 	int	i;
 
+	if (f->sf) {
+		if (f->sf_wait ? FD_ISSET(f->dst, wfds) && !f->dst_gone :
+		    f->src >= 0 && FD_ISSET(f->src, rfds))
+			zc_send_file(p, f, now);
+		return;
+	}
 	if (FD_ISSET(f->dst, wfds) && !f->dst_gone)
 		zc_writable(p, f);
 	if (f->src < 0 || !FD_ISSET(f->src, rfds))

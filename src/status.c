@@ -1,8 +1,8 @@
 /*
  * status.c: --exit-detail's table, and the failure kinds the modes note
  * on their way out (see status.h).  A leaf: it knows no socket, pump or
- * event, so the fuzz harnesses can link it.  Without --exit-detail every kind is
- * EXIT_NET, so the default statuses stay 0, 1 and 2.
+ * event, so the fuzz harnesses can link it.  Without --exit-detail every
+ * kind is EXIT_NET, so the default statuses stay 0, 1 and 2.
  */
 #include "config.h"
 

@@ -9,6 +9,10 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#if defined(HAVE_SENDFILE) && defined(HAVE_SYS_SENDFILE_H)
+#include <sys/sendfile.h>
+#define ZC_SENDFILE	1
+#endif
 
 #include <errno.h>
 #include <fcntl.h>
@@ -102,6 +106,48 @@ zpipe_drain(struct zpipe *z, int fd)
 	return n;
 }
 
+#ifdef ZC_SENDFILE
+
+bool
+zfile_usable(int src, int dst)
+{
+	struct stat	st;
+
+	return fstat(src, &st) == 0 && S_ISREG(st.st_mode) &&
+	    fstat(dst, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
+/*
+ * As much as the pipe would hold a splice: measured on loopback TCP, a
+ * tmpfs file sent in 64 KiB calls took half the CPU of 1 MiB calls.
+ */
+ssize_t
+zfile_send(int src, int dst)
+{
+	return sendfile(dst, src, NULL, ZPIPE_WANT);
+}
+
+#else
+
+bool
+zfile_usable(int src, int dst)
+{
+	(void)src;
+	(void)dst;
+	return false;
+}
+
+ssize_t
+zfile_send(int src, int dst)
+{
+	(void)src;
+	(void)dst;
+	errno = ENOSYS;
+	return -1;
+}
+
+#endif /* ZC_SENDFILE */
+
 #else /* !HAVE_SPLICE: never used, the copying path is all there is */
 
 bool
@@ -126,6 +172,23 @@ zpipe_drain(struct zpipe *z, int fd)
 {
 	(void)z;
 	(void)fd;
+	errno = ENOSYS;
+	return -1;
+}
+
+bool
+zfile_usable(int src, int dst)
+{
+	(void)src;
+	(void)dst;
+	return false;
+}
+
+ssize_t
+zfile_send(int src, int dst)
+{
+	(void)src;
+	(void)dst;
 	errno = ENOSYS;
 	return -1;
 }

@@ -30,6 +30,19 @@ struct zpipe {
  */
 bool	zc_usable(int, int);
 
+/*
+ * Whether a zc flow from src to dst may skip its pipe: src a regular
+ * file, dst a socket, and this system has Linux's sendfile(2).
+ */
+bool	zfile_usable(int, int);
+
+/*
+ * One sendfile(2) of a chunk from src's file offset (advanced) to dst;
+ * returns what sendfile returned: bytes, 0 at the file's end, or -1 with
+ * errno (EAGAIN: the socket is full).
+ */
+ssize_t	zfile_send(int, int);
+
 /* An empty pipe, not yet made. */
 void	zpipe_init(struct zpipe *);
 
