@@ -71,7 +71,7 @@ kernel_port(int type)
 	return port;
 }
 
-/* Whether PORT is free for every family and type, both (n > 0) or TYPE. */
+/* Whether PORT is free in both families: for TYPE, or (all) TCP and UDP. */
 static int
 free_for(unsigned port, int type, int all)
 {
