@@ -27,7 +27,9 @@
 # divided by the best peer's (the best being the highest rate or the
 # lowest cost).  Two yardsticks join the bulk workloads: ref-rw and
 # ref-splice (bench/lib/refcat.c), the least a copy costs by read/write
-# or by splice(2); they are shown, never counted as peers.  Every bulk
+# or by splice(2); ref-rw also receives UDP (recvmmsg and writev) and
+# serves fork + exec (vfork and exec): the floors under any listener and
+# any inetd-style server.  They are shown, never counted as peers.  Every bulk
 # workload checks SHA-256 of the sink once per tool, in an extra run that
 # also counts system calls (perf, else strace; never timed).  Small C programs (bench/lib/*.c) are compiled on the fly:
 # the wrapper that takes wait4 and cgroup CPU figures and the load

@@ -141,7 +141,7 @@ work_udp() {
 	done
 	local t="UDP receive: $UDP_COUNT datagrams of 1400 bytes offered at"
 	table udp "$t $UDP_RATE MiB/s" \
-	    "The listener writes to a tmpfs file; CPU per GiB it delivered." \
+	    "The listener writes to a tmpfs file; CPU per GiB it delivered. ref-rw: recvmmsg(2) of up to 64 and one writev(2), blocking, nothing else (the floor)." \
 	    "dlv|delivered % ↑|hi|%.1f" \
 	    "cpu|listener CPU s per GiB ↓|lo|%.2f" \
 	    "off|offered MiB/s (the sender's pace)|info|%.0f"

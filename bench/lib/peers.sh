@@ -18,8 +18,9 @@
 
 # The tools, in table order, and the command each runs as.  The last two
 # are yardsticks, not peers (bench/lib/refcat.c: one blocking loop of
-# read/write, or of splice through a pipe); they are never the "best
-# peer" of a ratio.
+# read/write, or of splice through a pipe; ref-rw's UDP receive is
+# recvmmsg and writev, its fork server vfork and exec); they are never
+# the "best peer" of a ratio.
 TOOLS_ALL=(sockcat nc.openbsd ncat nc.traditional socat busybox ref-rw
     ref-splice)
 
@@ -139,9 +140,15 @@ peer_sockcat_digest() {
 	A+=(--digest)
 }
 
-# The yardsticks: bulk copies only.
+# The yardsticks: bulk copies; ref-rw also receives UDP (recvmmsg and
+# writev) and serves fork + exec (vfork, exec, SIGCHLD ignored): the
+# floors under any listener and any inetd-style server.
 peer_ref_rw() {
-	peer_ref "" "$@"
+	case $1 in
+	udpl) A=("$W/bin/refcat" -u -l "$2") ;;
+	forkd) A=("$W/bin/refcat" -e /bin/cat -l "$2") ;;
+	*) peer_ref "" "$@" ;;
+	esac
 }
 
 peer_ref_splice() {
