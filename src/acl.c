@@ -16,6 +16,11 @@
 #include "acl.h"
 #include "util.h"
 
+/* An IPv6 address that stands for an IPv4 one: ::ffff:a.b.c.d. */
+static const unsigned char	v4mapped[12] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
+};
+
 /* Keep only the first prefix bits of addr. */
 static void
 mask(unsigned char *addr, int len, int prefix)
@@ -63,6 +68,15 @@ parse_rule(const char *word, bool deny, struct acl_rule *r)
 		if (*end != '\0' || bits < 0 || bits > max)
 			return -1;
 		r->prefix = (int)bits;
+	}
+	/* ::ffff:a.b.c.d/N (N >= 96): the IPv4 rule a.b.c.d/N-96, for the
+	 * peers it could name are matched as IPv4 (acl_allows()). */
+	if (r->family == AF_INET6 && r->prefix >= 96 &&
+	    memcmp(r->addr, v4mapped, sizeof(v4mapped)) == 0) {
+		memmove(r->addr, r->addr + sizeof(v4mapped), 4);
+		r->family = AF_INET;
+		r->prefix -= 96;
+		max = 32;
 	}
 	mask(r->addr, max / 8, r->prefix);
 	return 0;
@@ -115,9 +129,6 @@ matches(const struct acl_rule *r, int family, const unsigned char *addr)
 bool
 acl_allows(const struct acl *acl, const struct sockaddr *sa)
 {
-	static const unsigned char	 v4mapped[12] = {
-		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
-	};
 	const unsigned char		*addr;
 	bool				 allowed;
 	size_t				 i;

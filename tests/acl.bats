@@ -2,7 +2,8 @@
 # --allow and --deny: addresses and CIDR blocks, IPv4 and IPv6, checked
 # right after accept.  A refused client is closed before any data or
 # program, with a -v line; deny wins over allow; with any --allow only
-# matches get in; a dual-stack listener matches IPv4 clients as IPv4.
+# matches get in; a dual-stack listener matches IPv4 clients as IPv4,
+# and a rule in IPv4-mapped form (::ffff:a.b.c.d) as IPv4.
 # The IPv4 clients come from different loopback addresses (-s 127.0.0.N).
 
 bats_require_minimum_version 1.5.0
@@ -132,10 +133,25 @@ kept_out() {
 }
 
 @test "a dual-stack listener matches IPv4 clients as IPv4, not as mapped IPv6" {
-	acl_server --allow 0.0.0.0/0 --deny ::ffff:0:0/96
-	let_in 127.0.0.1 127.0.0.1 "$port"
-	let_in 127.0.0.2 127.0.0.1 "$port"
-	kept_out ::1 ::1 "$port"
+	# ::/0 is every IPv6 address, and an IPv4 client is not one.
+	acl_server --allow ::/0
+	kept_out 127.0.0.1 127.0.0.1 "$port"
+	let_in ::1 ::1 "$port"
+}
+
+@test "a rule in IPv4-mapped form is the IPv4 rule it spells" {
+	# Else it could never match: a deny that silently lets in.
+	acl_server --deny ::ffff:127.0.0.2
+	kept_out 127.0.0.2 127.0.0.1 "$port"
+	let_in 127.0.0.3 127.0.0.1 "$port"
+	teardown
+	acl_server --allow ::ffff:127.0.0.0/120,::1
+	let_in 127.0.0.5 127.0.0.1 "$port"
+	let_in ::1 ::1 "$port"
+	teardown
+	acl_server --deny ::ffff:0:0/96
+	kept_out 127.0.0.1 127.0.0.1 "$port"
+	let_in ::1 ::1 "$port"
 }
 
 @test "an IPv4-only listener applies the lists too" {
