@@ -56,6 +56,22 @@ meter_signals(void)
 	(void)sigaction(SIGUSR1, &sa, NULL);
 }
 
+void
+meter_hold(sigset_t *was)
+{
+	sigset_t	usr1;
+
+	(void)sigemptyset(&usr1);
+	(void)sigaddset(&usr1, SIGUSR1);
+	(void)sigprocmask(SIG_BLOCK, &usr1, was);
+}
+
+void
+meter_release(const sigset_t *was)
+{
+	(void)sigprocmask(SIG_SETMASK, was, NULL);
+}
+
 /* The bytes left to send from stdin when it is a regular file, or -1. */
 static long long
 stdin_size(int fd)

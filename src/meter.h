@@ -6,6 +6,8 @@
 #ifndef SOCKCAT_METER_H
 #define SOCKCAT_METER_H
 
+#include <signal.h>
+
 #include "options.h"
 
 /*
@@ -14,6 +16,16 @@
  * wakes.  Called once, at start.
  */
 void		meter_signals(void);
+
+/*
+ * Around the pump's loop: SIGUSR1 held back, so that one that comes
+ * between meter_tick()'s look and the wait is not left unanswered until
+ * the next byte or timer.  meter_hold() stores the mask as it was, for
+ * the pump to wait with in pselect() (which lets the signal in during the
+ * wait only); meter_release() puts that mask back.
+ */
+void		meter_hold(sigset_t *);
+void		meter_release(const sigset_t *);
 
 /*
  * A connection's pump starts at now (ms): its counts are what SIGUSR1

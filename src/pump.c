@@ -271,7 +271,8 @@ pump_run(const struct options *opt, const struct pump_io *io,
     struct pump_result *res)
 {
 	struct pump	 p;
-	struct timeval	 tv;
+	struct timespec	 ts;
+	sigset_t	 wait_mask;
 	fd_set		 rfds, wfds;
 	long long	 start, now, deadline;
 	int		 maxfd, n;
@@ -291,6 +292,7 @@ pump_run(const struct options *opt, const struct pump_io *io,
 	pump_init(&p, opt, io, res);
 	start = now = p.last_activity;
 	meter_start(opt, io->local_in, now);
+	meter_hold(&wait_mask);
 	for (;;) {
 		half_close_when_sent(&p);
 		if (finished(&p, now))
@@ -305,8 +307,8 @@ pump_run(const struct options *opt, const struct pump_io *io,
 		/* SIGUSR1's answer, --progress's redraw (meter.c). */
 		deadline = meter_tick((struct meter_counts){ res->sent,
 		    res->received }, now, deadline);
-		n = select(maxfd + 1, &rfds, &wfds, NULL,
-		    select_timeout(deadline, now, &tv));
+		n = pselect(maxfd + 1, &rfds, &wfds, NULL,
+		    pselect_timeout(deadline, now, &ts), &wait_mask);
 		now = now_ms();
 		if (n == -1) {
 			if (errno == EINTR)
@@ -318,6 +320,7 @@ pump_run(const struct options *opt, const struct pump_io *io,
 		if (n > 0)
 			pump_ready(&p, now, &rfds, &wfds);
 	}
+	meter_release(&wait_mask);
 	res->elapsed_ms = now_ms() - start;
 	res->stdin_eof = p.up.src_eof && io->local_in >= 0 &&
 	    !(opt->no_stdin && !io->program);

@@ -156,14 +156,26 @@ fd_watch(int fd, fd_set *set, int *maxfd)
 struct timeval *
 select_timeout(long long deadline, long long now, struct timeval *tv)
 {
+	struct timespec	ts;
+
+	if (pselect_timeout(deadline, now, &ts) == NULL)
+		return NULL;
+	tv->tv_sec = ts.tv_sec;
+	tv->tv_usec = (suseconds_t)(ts.tv_nsec / 1000);
+	return tv;
+}
+
+struct timespec *
+pselect_timeout(long long deadline, long long now, struct timespec *ts)
+{
 	long long	left;
 
 	if (deadline < 0)
 		return NULL;
 	left = deadline > now ? deadline - now : 0;
-	tv->tv_sec = (time_t)(left / 1000);
-	tv->tv_usec = (suseconds_t)(left % 1000) * 1000;
-	return tv;
+	ts->tv_sec = (time_t)(left / 1000);
+	ts->tv_nsec = (long)(left % 1000) * 1000000;
+	return ts;
 }
 
 long long

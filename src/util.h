@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #define EXIT_OK		0
 #define EXIT_NET	1
@@ -66,6 +67,7 @@ bool	fd_watch(int, fd_set *, int *);
  * ever) when deadline is -1, else the time left, zero once it is past.
  */
 struct timeval	*select_timeout(long long, long long, struct timeval *);
+struct timespec	*pselect_timeout(long long, long long, struct timespec *);
 
 /* The deadline ms from now on now_ms()'s clock; -1 when ms is negative. */
 long long	deadline_after(long);
