@@ -144,7 +144,7 @@ watch_sets(struct pump *p, long long now, fd_set *rfds, fd_set *wfds)
 		fd_watch(p->up.src, rfds, &maxfd);
 	/* A program's relay passes one datagram a write: one at a time. */
 	if (!p->down.src_eof && !p->limit_hit && !p->down.dst_gone &&
-	    rate_ready(&p->down.rate, now) &&
+	    !p->down.sf_wait && rate_ready(&p->down.rate, now) &&
 	    (p->down.zc ? zpipe_room(&p->down.zp) :
 	    p->io->program ? p->down.q.len == 0 :
 	    buf_room(&p->down.q) >= (p->dgram ? DGRAM_RECV_ROOM : 1u)))
@@ -154,7 +154,8 @@ watch_sets(struct pump *p, long long now, fd_set *rfds, fd_set *wfds)
 	    (flow_queued(&p->up) > 0 && now >= p->next_send_at)) &&
 	    (p->io->reply_to == NULL || *p->io->reply_len > 0))
 		fd_watch(p->up.dst, wfds, &maxfd);
-	if (flow_queued(&p->down) > 0 && !p->down.dst_gone)
+	if ((p->down.sf_wait || flow_queued(&p->down) > 0) &&
+	    !p->down.dst_gone)
 		fd_watch(p->down.dst, wfds, &maxfd);
 	/* Idle or not, learn when stdout's reader goes (| head -1). */
 	if (p->watch_stdout && !p->down.dst_gone)
@@ -228,7 +229,7 @@ flow_init(struct pump *p, struct flow *f, int src, int dst)
 	f->dst = dst;
 	zpipe_init(&f->zp);
 	f->zc = may_splice(p, f);
-	f->sf = f->zc && f == &p->up && zfile_usable(src, dst);
+	f->sf = f->zc ? zdirect_kind(src, dst) : ZDIRECT_NONE;
 	if (!f->zc)
 		buf_init(&f->q, PUMP_BUF_SIZE);
 }

@@ -34,8 +34,9 @@ struct flow {
 	bool		 src_eof;	/* no more to read */
 	bool		 dst_gone;	/* the sink failed: write no more */
 	bool		 zc;		/* zero copy: through zp */
-	bool		 sf;		/* zc by sendfile(2): zp unused */
-	bool		 sf_wait;	/* sf: the sink is full, wait */
+	enum zdirect	 sf;		/* zc with no pipe: zp unused */
+	bool		 sf_wait;	/* sf: wait for the sink, not the
+					 * source */
 	struct zpipe	 zp;
 	struct rate	 rate;		/* --rate, --rate-recv: reads */
 };

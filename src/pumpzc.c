@@ -103,33 +103,62 @@ zc_writable(struct pump *p, struct flow *f)
 #define ZC_BURST	16
 
 /*
- * A sf flow (a file to a socket, no pipe): chunks by sendfile(2) while
- * the socket takes them, up to ZC_BURST; when it is full, sf_wait has
- * select() watch the socket instead of the file (always readable).
+ * A direct flow's call failed with errno, neither EAGAIN nor a refusal:
+ * what failed, the source or the sink?
  */
 static void
-zc_send_file(struct pump *p, struct flow *f, long long now)
+zc_direct_failed(struct pump *p, struct flow *f, long long now)
 {
+	if (f == &p->up) {
+		/* Reading a file can fail so; anything else is the socket. */
+		if (errno == EIO || errno == ENOMEM || errno == EOVERFLOW)
+			stdin_ended(p, now, true);
+		else
+			net_write_failed(p);
+	} else if (errno == EPIPE)
+		flow_sink_gone(f);	/* stdout's reader is done (| head) */
+	else
+		net_recv_failed(p);	/* a pipe fails no other way */
+}
+
+/*
+ * A direct flow (zcopy.h: a file or a pipe to a socket, or a socket to
+ * a pipe, no pipe of ours): chunks while both ends keep up, up to
+ * ZC_BURST.  EAGAIN cannot say which end stopped it: sf_wait has select()
+ * watch the sink then, and if the sink says it is ready and still
+ * nothing moves, the source again (a file is never empty: its EAGAIN is
+ * the socket's).
+ */
+static void
+zc_direct(struct pump *p, struct flow *f, long long now)
+{
+	bool	for_sink = f->sf_wait;
 	ssize_t	n;
 	int	i;
 
 	for (i = 0; i < ZC_BURST; i++) {
-		if ((n = zfile_send(f->src, f->dst)) > 0) {
+		if ((n = zdirect_move(f->sf, f->src, f->dst)) > 0) {
 			f->sf_wait = false;
 			p->last_activity = now;
-			p->res->sent += (unsigned long long)n;
+			if (f == &p->up)
+				p->res->sent += (unsigned long long)n;
+			else {
+				p->last_recv = now;
+				p->res->received += (unsigned long long)n;
+			}
 			continue;
 		}
-		if (n == 0)
+		if (n == 0 && f == &p->up)
 			stdin_ended(p, now, false);
+		else if (n == 0)
+			f->src_eof = true;
 		else if (io_again(errno))
-			f->sf_wait = true;
-		else if (zc_refused(errno))
-			f->sf = f->sf_wait = false;	/* the pipe, then */
-		else if (errno == EIO || errno == ENOMEM || errno == EOVERFLOW)
-			stdin_ended(p, now, true);	/* reading the file */
-		else
-			net_write_failed(p);
+			f->sf_wait = !(for_sink && i == 0);
+		else if (zc_refused(errno)) {
+			f->sf = ZDIRECT_NONE;	/* through the pipe, then */
+			f->sf_wait = false;
+		} else
+			zc_direct_failed(p, f, now);
 		return;
 	}
 }
@@ -145,10 +174,10 @@ zc_ready(struct pump *p, struct flow *f, long long now, fd_set *rfds,
 {
 	int	i;
 
-	if (f->sf) {
+	if (f->sf != ZDIRECT_NONE) {
 		if (f->sf_wait ? FD_ISSET(f->dst, wfds) && !f->dst_gone :
 		    f->src >= 0 && FD_ISSET(f->src, rfds))
-			zc_send_file(p, f, now);
+			zc_direct(p, f, now);
 		return;
 	}
 	if (FD_ISSET(f->dst, wfds) && !f->dst_gone)

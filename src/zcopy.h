@@ -1,7 +1,9 @@
 /*
  * zcopy.h: a flow's bytes moved by splice(2) through a pipe of its own,
- * never through user space.  Built only where configure found splice
- * (HAVE_SPLICE); elsewhere zc_usable() says no and the rest is unused.
+ * or straight where an end is a pipe (splice) or the source a regular
+ * file (sendfile), never through user space.  Built only where configure
+ * found splice (HAVE_SPLICE); elsewhere zc_usable() says no and the rest
+ * is unused.
  */
 #ifndef SOCKCAT_ZCOPY_H
 #define SOCKCAT_ZCOPY_H
@@ -30,18 +32,23 @@ struct zpipe {
  */
 bool	zc_usable(int, int);
 
-/*
- * Whether a zc flow from src to dst may skip its pipe: src a regular
- * file, dst a socket, and this system has Linux's sendfile(2).
- */
-bool	zfile_usable(int, int);
+/* How a zc flow may go with no pipe of its own, straight to its sink. */
+enum zdirect {
+	ZDIRECT_NONE,		/* through the flow's pipe */
+	ZDIRECT_FILE,		/* a regular file to a socket: sendfile(2) */
+	ZDIRECT_PIPE		/* a pipe to a stream socket, or back: splice */
+};
+
+/* Which of those a zc flow from src to dst may take. */
+enum zdirect	zdirect_kind(int, int);
 
 /*
- * One sendfile(2) of a chunk from src's file offset (advanced) to dst;
- * returns what sendfile returned: bytes, 0 at the file's end, or -1 with
- * errno (EAGAIN: the socket is full).
+ * One move of a chunk from src to dst the kind's way (a file's offset
+ * advances); returns what the call returned: bytes, 0 at the source's
+ * end, or -1 with errno (EAGAIN: the sink is full or, for a pipe or a
+ * socket source, the source is empty).
  */
-ssize_t	zfile_send(int, int);
+ssize_t	zdirect_move(enum zdirect, int, int);
 
 /* An empty pipe, not yet made. */
 void	zpipe_init(struct zpipe *);

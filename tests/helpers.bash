@@ -246,6 +246,13 @@ need_strace() {
 	strace -qq -o /dev/null true 2>/dev/null || skip "strace cannot trace here"
 }
 
+# need_gdb: skip unless gdb is installed and may trace here.
+need_gdb() {
+	command -v gdb >/dev/null || skip "gdb is not installed"
+	gdb -q -batch -nx -ex run --args true >/dev/null 2>&1 ||
+	    skip "gdb cannot trace here"
+}
+
 # tcp_listen HOST PORT...: a python3 listener on HOST (127.0.0.1 or ::1)
 # on each PORT that never accepts: the kernel completes every handshake
 # in its backlog.

@@ -34,6 +34,23 @@ in_window() {
 	awk -v s="$1" 'BEGIN { exit !(s >= 1.8 && s <= 2.1) }'
 }
 
+# recv_metered PORT: sockcat --rate-recv 1M from 127.0.0.1 PORT, its
+# stdout through a FIFO that the meter opens once it runs (sockcat starts
+# only then, so Python's start-up is not counted); what came must be
+# data, and the meter's line is in BG_OUT.
+recv_metered() {
+	local meter
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	start_bg python3 "$METER" read "$BATS_TEST_TMPDIR/fifo" \
+	    "$BATS_TEST_TMPDIR/out"
+	meter=$BG_PID
+	run -0 --separate-stderr timeout 10 sh -c \
+	    'exec "$1" --rate-recv 1M 127.0.0.1 "$2" </dev/null >"$3"' sh \
+	    "$SOCKCAT" "$1" "$BATS_TEST_TMPDIR/fifo"
+	wait_exit "$meter" 10
+	cmp "$BATS_TEST_TMPDIR/data" "$BATS_TEST_TMPDIR/out"
+}
+
 @test "--rate 1M sends 2,000,000 bytes whole in 1.8 to 2.1 seconds" {
 	port=$(free_port)
 	head -c 2000000 /dev/urandom >"$BATS_TEST_TMPDIR/data"
@@ -67,17 +84,8 @@ in_window() {
 	# The peer sends all it has at once, then its FIN.
 	BG_STDIN=$BATS_TEST_TMPDIR/data start_listener -N -l 127.0.0.1 0
 	listener=$BG_PID
-	# sockcat's stdout through a FIFO to the meter, as below.
-	mkfifo "$BATS_TEST_TMPDIR/fifo"
-	start_bg python3 "$METER" read "$BATS_TEST_TMPDIR/fifo" \
-	    "$BATS_TEST_TMPDIR/out"
-	meter=$BG_PID
-	run -0 --separate-stderr timeout 10 sh -c \
-	    'exec "$1" --rate-recv 1M 127.0.0.1 "$2" </dev/null >"$3"' sh \
-	    "$SOCKCAT" "$PORT" "$BATS_TEST_TMPDIR/fifo"
+	recv_metered "$PORT"
 	wait_exit "$listener" 10
-	wait_exit "$meter" 10
-	cmp "$BATS_TEST_TMPDIR/data" "$BATS_TEST_TMPDIR/out"
 	read -r total _ _ span _ <"$BG_OUT"
 	[ "$total" -eq 2000000 ]
 	in_window "$span"
@@ -87,17 +95,7 @@ in_window() {
 	port=$(free_port)
 	head -c 2097152 /dev/urandom >"$BATS_TEST_TMPDIR/data"
 	start_peer "$port" "sendfile:$BATS_TEST_TMPDIR/data" close
-	# Through a FIFO that the meter opens once it runs: sockcat starts
-	# only then, so that Python's start-up is not counted.
-	mkfifo "$BATS_TEST_TMPDIR/fifo"
-	start_bg python3 "$METER" read "$BATS_TEST_TMPDIR/fifo" \
-	    "$BATS_TEST_TMPDIR/out"
-	meter=$BG_PID
-	run -0 --separate-stderr timeout 10 sh -c \
-	    'exec "$1" --rate-recv 1M 127.0.0.1 "$2" </dev/null >"$3"' sh \
-	    "$SOCKCAT" "$port" "$BATS_TEST_TMPDIR/fifo"
-	wait_exit "$meter" 10
-	cmp "$BATS_TEST_TMPDIR/data" "$BATS_TEST_TMPDIR/out"
+	recv_metered "$port"
 	read -r total first second _ <"$BG_OUT"
 	echo "total $total, first second $first, second $second"
 	[ "$total" -eq 2097152 ]

@@ -198,6 +198,62 @@ spliced() {
 	! grep -q sendfile "$BATS_TEST_TMPDIR/p"
 }
 
+# straight TRACE: every splice in TRACE has stdin as its source or stdout
+# as its sink: none goes into or out of a pipe of sockcat's own.
+straight() {
+	spliced "$1" 0 in
+	spliced "$1" 1 out
+	! grep -E '^([0-9]+ +)?splice\(' "$1" |
+	    grep -Ev '^([0-9]+ +)?splice\((0, |[0-9]+, NULL, 1, )'
+}
+
+@test "strace: pipe -> socket and socket -> pipe splice straight, no pipe between" {
+	need_splice
+	BG_STDIN=$DATA start_listener -N -l 127.0.0.1 0
+	run -0 timeout 30 sh -c \
+	    'cat "$5" | "$ST" "$1" "$2" -N 127.0.0.1 "$3" | cat >"$4"' \
+	    sh "$BATS_TEST_TMPDIR/t" "$SOCKCAT" "$PORT" "$OUT" "$DATA"
+	cmp "$DATA" "$OUT"
+	wait_exit "$BG_PID" 30
+	[ "$WAIT_STATUS" -eq 0 ]
+	cmp "$DATA" "$BG_OUT"
+	straight "$BATS_TEST_TMPDIR/t"
+}
+
+@test "a trickling pipe on stdin, a slow reader on stdout: every byte, no spin" {
+	need_splice
+	# stdin: 16 chunks of 64 KiB, 50 ms apart (the socket waits on the
+	# pipe); stdout: read 64 KiB every 50 ms (the socket waits on it).
+	head -c 1048576 "$DATA" >"$BATS_TEST_TMPDIR/up"
+	cat >"$BATS_TEST_TMPDIR/slow.py" <<'PY'
+import os, sys, time
+with open(sys.argv[1], "wb") as out:
+    while True:
+        b = os.read(0, 65536)
+        if not b:
+            break
+        out.write(b)
+        time.sleep(0.05)
+PY
+	BG_STDIN=$DATA start_listener -N -l 127.0.0.1 0
+	run -0 timeout 60 sh -c '
+	    for i in $(seq 0 15); do
+		dd if="$4" bs=65536 skip=$i count=1 2>/dev/null; sleep 0.05
+	    done | "$ST" "$1" "$2" -N 127.0.0.1 "$3" |
+	    python3 "$5" "$6"' sh "$BATS_TEST_TMPDIR/t" "$SOCKCAT" "$PORT" \
+	    "$BATS_TEST_TMPDIR/up" "$BATS_TEST_TMPDIR/slow.py" "$OUT"
+	cmp "$DATA" "$OUT"
+	wait_exit "$BG_PID" 30
+	[ "$WAIT_STATUS" -eq 0 ]
+	cmp "$BATS_TEST_TMPDIR/up" "$BG_OUT"
+	straight "$BATS_TEST_TMPDIR/t"
+	# Some 130 pauses in all, each worth an EAGAIN or two; a loop that
+	# spun on one would make thousands.
+	again=$(grep -c EAGAIN "$BATS_TEST_TMPDIR/t")
+	echo "$again EAGAINs"
+	[ "$again" -le 1000 ]
+}
+
 @test "strace: sendfile to a slow reader waits when the socket is full" {
 	need_sendfile
 	# The socket fills again and again: sendfile says EAGAIN and the

@@ -131,6 +131,20 @@ bytes_file() {
 	kill -0 "$pid"
 }
 
+@test "SIGUSR1 just before the pump's wait is answered in that wait" {
+	need_gdb
+	port=$(free_port)
+	start_peer "$port" sleep:8 'send:late\n'
+	# gdb stops the client after the pump's first look for the signal and
+	# sends it there; the connection then stays idle for 8 s.  Caught
+	# outside the wait, it would be answered only then.
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+	    start_bg gdb -q -batch -nx -x "$SOCKCAT_SRCDIR/tests/usr1race.gdb" \
+	    --args "$SOCKCAT" -d 127.0.0.1 "$port"
+	wait_until 6 grep -Eq "$(stats_re 0 0)" "$BG_ERR"
+	! grep -q late "$BG_OUT"
+}
+
 @test "SIGUSR1 during a bulk transfer: counts current, the transfer whole" {
 	head -c 67108864 /dev/zero >"$BATS_TEST_TMPDIR/up"
 	start_slow_listener 0.02
