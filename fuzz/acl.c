@@ -8,8 +8,8 @@
  *   (IPv4, IPv6, IPv4-mapped IPv6, Unix, or a rule's address with one bit
  *   flipped) whose verdict must be the model's: any deny match refuses;
  *   with allow rules only a match lets in; IPv4-mapped clients are
- *   matched as IPv4 (acl.h), so a rule written in the mapped form matches
- *   no client (tests/acl.bats keeps it so).
+ *   matched as IPv4 (acl.h), and a rule written in the mapped form with
+ *   a prefix of 96 or more is the IPv4 rule it spells (tests/acl.bats).
  * - text: the input is a list; acl_add() must take it exactly when each
  *   comma-separated word is ADDR or ADDR/BITS, ADDR numeric as
  *   inet_pton(3) reads it, BITS decimal digits within the family's width,
@@ -69,17 +69,30 @@ same_prefix(const uint8_t *a, const uint8_t *b, int bits)
 	return true;
 }
 
+/* The first 96 bits of an IPv4-mapped IPv6 address. */
+static const uint8_t	mapped_pre[12] = { [10] = 0xff, [11] = 0xff };
+
 /* The verdict for a client of bits 32 or 128 (a mapped one as 32). */
 static bool
 model_allows(const struct mrule *r, size_t n, int bits, const uint8_t *a)
 {
-	bool	has_allow = false, allowed_match = false;
-	size_t	i;
+	const uint8_t	*ra;
+	bool		 has_allow = false, allowed_match = false;
+	size_t		 i;
+	int		 rbits, rprefix;
 
 	for (i = 0; i < n; i++) {
 		has_allow |= !r[i].deny;
-		if (r[i].bits != bits ||
-		    !same_prefix(r[i].addr, a, r[i].prefix))
+		rbits = r[i].bits;
+		ra = r[i].addr;
+		rprefix = r[i].prefix;
+		if (rbits == 128 && rprefix >= 96 &&
+		    memcmp(ra, mapped_pre, sizeof(mapped_pre)) == 0) {
+			rbits = 32;
+			ra += sizeof(mapped_pre);
+			rprefix -= 96;
+		}
+		if (rbits != bits || !same_prefix(ra, a, rprefix))
 			continue;
 		if (r[i].deny)
 			return false;
@@ -163,9 +176,8 @@ check_query(const struct acl *acl, const struct mrule *r, size_t n,
 	got = acl_allows(acl, (struct sockaddr *)&ss);
 	if (ss.ss_family == AF_INET6) {
 		/* A mapped client is its IPv4 address, however it came. */
-		static const uint8_t	pre[12] = { [10] = 0xff, [11] = 0xff };
-
-		if (memcmp(s6->sin6_addr.s6_addr, pre, 12) == 0) {
+		if (memcmp(s6->sin6_addr.s6_addr, mapped_pre,
+		    sizeof(mapped_pre)) == 0) {
 			bits = 32;
 			memmove(a, &s6->sin6_addr.s6_addr[12], 4);
 		}
