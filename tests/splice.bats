@@ -2,9 +2,9 @@
 # Zero copy: where both ends of a direction are files, pipes or stream
 # sockets, the bytes move by splice(2), straight where an end is a pipe,
 # or by sendfile(2) from a regular file to a socket (seen with strace),
-# unchanged and in order, with -N, -q, -w, a gone reader and a reset peer as on the
-# copying path; options that must see the bytes, --no-splice and
-# SOCKCAT_NO_SPLICE copy instead; an end splice refuses (O_APPEND) falls
+# unchanged and in order, with -N, -q, -w, a gone reader and a reset
+# peer as on the copying path; options that must see the bytes,
+# --no-splice and SOCKCAT_NO_SPLICE copy instead; an end splice refuses (O_APPEND) falls
 # back to copying without losing a byte.  Run twice by CI: as is, and
 # with SOCKCAT_NO_SPLICE=1 (make check-nosplice), where every transfer
 # test here checks the copying path; the strace tests that expect splice
