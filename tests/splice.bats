@@ -4,11 +4,11 @@
 # or by sendfile(2) from a regular file to a socket (seen with strace),
 # unchanged and in order, with -N, -q, -w, a gone reader and a reset
 # peer as on the copying path; options that must see the bytes,
-# --no-splice and SOCKCAT_NO_SPLICE copy instead; an end splice refuses (O_APPEND) falls
-# back to copying without losing a byte.  Run twice by CI: as is, and
-# with SOCKCAT_NO_SPLICE=1 (make check-nosplice), where every transfer
-# test here checks the copying path; the strace tests that expect splice
-# clear the switch for their own runs.
+# --no-splice and SOCKCAT_NO_SPLICE copy instead; an end splice refuses
+# (O_APPEND) falls back to copying without losing a byte.  Run twice by
+# CI: as is, and with SOCKCAT_NO_SPLICE=1 (make check-nosplice), where
+# every transfer test here checks the copying path; the strace tests
+# that expect splice clear the switch for their own runs.
 
 bats_require_minimum_version 1.5.0
 load helpers
