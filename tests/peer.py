@@ -3,8 +3,9 @@
 
 Usage: peer.py [-6] [--ttl N] listen|connect PORT LOG ACTION...
 
-"listen" accepts one client on 127.0.0.1 (::1 with -6) PORT; "connect"
-connects there.  --ttl sets IP_TTL (IPv6: the hop limit) on the socket
+"listen" accepts one client on 127.0.0.1 (::1 with -6) PORT (0: one the
+kernel picks, printed first as "port N" on stdout); "connect" connects
+there.  --ttl sets IP_TTL (IPv6: the hop limit) on the socket
 first.  Bytes received go to LOG; LOG.times gets one line per read,
 "<monotonic seconds> <hex bytes>".  Actions, in order:
 
@@ -47,6 +48,8 @@ def main(argv):
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.bind((host, port))
         s.listen(1)
+        if port == 0:
+            print("port %d" % s.getsockname()[1], flush=True)
         c, _ = s.accept()
         s.close()
     else:

@@ -28,11 +28,13 @@ print(" ".join(map(str, v)) if isinstance(v, list) else v)
 }
 
 # echo_peer: a TCP peer on 127.0.0.1 that echoes one client; its port in
-# port.
+# port.  On a port the kernel picks as it binds: one chosen beforehand
+# (free_port) could be taken in between by the proxy, which binds port 0
+# too.
 echo_peer() {
-	port=$(free_port)
-	start_bg python3 "$PEER" listen "$port" "$BATS_TEST_TMPDIR/peer" echo
-	wait_listen "$port"
+	start_bg python3 "$PEER" listen 0 "$BATS_TEST_TMPDIR/peer" echo
+	wait_line "$BG_OUT" '^port [0-9]+$'
+	port=$(awk '{ print $2 }' "$BG_OUT")
 }
 
 # through ARGS...: run sockcat ARGS with a line on stdin, under run.
