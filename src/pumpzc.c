@@ -38,6 +38,29 @@ zc_fall_back(struct pump *p, struct flow *f)
 	flow_sink_gone(f);
 }
 
+/* n bytes came from f's source at now: counted as the copying path does. */
+static void
+zc_came(struct pump *p, struct flow *f, ssize_t n, long long now)
+{
+	p->last_activity = now;
+	if (f == &p->down) {
+		p->last_recv = now;
+		p->res->received += (unsigned long long)n;
+	}
+}
+
+/* f's source has ended, or (failed) could not be read. */
+static void
+zc_source_ended(struct pump *p, struct flow *f, long long now, bool failed)
+{
+	if (f == &p->up)
+		stdin_ended(p, now, failed);
+	else if (failed)
+		net_recv_failed(p);
+	else
+		f->src_eof = true;
+}
+
 /* A zc flow's source has data or its end: into the pipe. */
 static bool
 zc_readable(struct pump *p, struct flow *f, long long now)
@@ -52,19 +75,10 @@ zc_readable(struct pump *p, struct flow *f, long long now)
 	if (n == -1 && io_again(errno))
 		return false;
 	if (n > 0) {
-		p->last_activity = now;
-		if (f == &p->down) {
-			p->last_recv = now;
-			p->res->received += (unsigned long long)n;
-		}
+		zc_came(p, f, n, now);
 		return true;
 	}
-	if (f == &p->up)
-		stdin_ended(p, now, n == -1);
-	else if (n == -1)
-		net_recv_failed(p);
-	else
-		f->src_eof = true;
+	zc_source_ended(p, f, now, n == -1);
 	return false;
 }
 
@@ -109,16 +123,20 @@ zc_writable(struct pump *p, struct flow *f)
 static void
 zc_direct_failed(struct pump *p, struct flow *f, long long now)
 {
-	if (f == &p->up) {
-		/* Reading a file can fail so; anything else is the socket. */
-		if (errno == EIO || errno == ENOMEM || errno == EOVERFLOW)
-			stdin_ended(p, now, true);
-		else
-			net_write_failed(p);
-	} else if (errno == EPIPE)
-		flow_sink_gone(f);	/* stdout's reader is done (| head) */
+	bool	source;
+
+	/* Reading a file fails so, and writing a pipe only with EPIPE:
+	 * up, anything else is the socket's sending; down, its receiving. */
+	if (f == &p->up)
+		source = errno == EIO || errno == ENOMEM || errno == EOVERFLOW;
 	else
-		net_recv_failed(p);	/* a pipe fails no other way */
+		source = errno != EPIPE;
+	if (source)
+		zc_source_ended(p, f, now, true);
+	else if (f == &p->up)
+		net_write_failed(p);
+	else
+		flow_sink_gone(f);	/* stdout's reader is done (| head) */
 }
 
 /*
@@ -139,19 +157,13 @@ zc_direct(struct pump *p, struct flow *f, long long now)
 	for (i = 0; i < ZC_BURST; i++) {
 		if ((n = zdirect_move(f->sf, f->src, f->dst)) > 0) {
 			f->sf_wait = false;
-			p->last_activity = now;
+			zc_came(p, f, n, now);
 			if (f == &p->up)
 				p->res->sent += (unsigned long long)n;
-			else {
-				p->last_recv = now;
-				p->res->received += (unsigned long long)n;
-			}
 			continue;
 		}
-		if (n == 0 && f == &p->up)
-			stdin_ended(p, now, false);
-		else if (n == 0)
-			f->src_eof = true;
+		if (n == 0)
+			zc_source_ended(p, f, now, false);
 		else if (io_again(errno))
 			f->sf_wait = !(for_sink && i == 0);
 		else if (zc_refused(errno)) {
